@@ -1,0 +1,38 @@
+"""The generator's ground truth: what the marts must recover, within tolerances."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sandbox.world.model import World
+
+
+def expected_nps(mix: dict[str, float]) -> float:
+    return round(100 * (mix["promoter"] - mix["detractor"]), 2)
+
+
+def ground_truth(world: "World") -> dict:
+    p = world.profile
+    planted = asdict(p.planted)
+    planted["agents"] = [
+        {"name": name, "median_first_reply_minutes": median, "sigma": sigma} for name, median, sigma in p.planted.agents
+    ]
+    return {
+        "profile": p.name,
+        "seed": p.seed,
+        "anchor": world.timeline.anchor.isoformat(),
+        "history_start": world.timeline.start.isoformat(),
+        "as_of": world.timeline.as_of.isoformat(),
+        "customers": world.customer_count(),
+        "planted": planted,
+        "expected": {
+            "nps_social": expected_nps(p.planted.nps_mix_social),
+            "nps_non_social": expected_nps(p.planted.nps_mix_non_social),
+            "social_churn_hazard_ratio": p.planted.social_churn_hazard_ratio,
+        },
+        "accounts": [
+            {"platform": a.platform, "key": a.key, "username": a.username, "id": a.id, "is_own": a.is_own}
+            for a in world.accounts
+        ],
+    }
