@@ -1,0 +1,37 @@
+{#- Helpers every staging model uses to read the raw landing tables. -#}
+
+{#- The latest version of each record: raw is append-only, so a record fetched
+    again (a lookback refresh, a late update) appears once per batch. -#}
+{% macro latest_raw_records(relation) -%}
+    select
+        record,
+        context,
+        record_key,
+        batch_id,
+        extracted_at
+    from {{ relation }}
+    qualify row_number() over (
+        partition by record_key
+        order by batch_id desc, page_number desc, record_index desc
+    ) = 1
+{%- endmacro %}
+
+{#- A JSON text field of the record: `json_text('record', '$.caption')`. -#}
+{% macro json_text(column, path) -%}
+    json_extract_string({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{#- A timestamp in UTC (naive TIMESTAMP) from ISO-8601 text with any offset. -#}
+{% macro utc_from_iso(expr) -%}
+    timezone('UTC', cast({{ expr }} as timestamptz))
+{%- endmacro %}
+
+{#- A timestamp in UTC (naive TIMESTAMP) from epoch seconds. -#}
+{% macro utc_from_epoch(expr) -%}
+    timezone('UTC', to_timestamp(cast({{ expr }} as bigint)))
+{%- endmacro %}
+
+{#- A UTC timestamp expressed in the reporting time zone (naive TIMESTAMP). -#}
+{% macro to_local(utc_expr) -%}
+    timezone('{{ var("reporting_timezone") }}', timezone('UTC', {{ utc_expr }}))
+{%- endmacro %}
