@@ -1,0 +1,1 @@
+"""The shared HTTP extraction engine: sources declare streams as data, this runs them."""

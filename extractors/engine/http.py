@@ -1,0 +1,205 @@
+"""One HTTP client per source run: session, timeouts, bounded retries, throttling.
+
+Every request carries connect and read timeouts.  Failures are retried at most
+``max_attempts`` times in total, waiting what the server asks (Retry-After,
+reset epochs, usage headers) or else full-jitter exponential backoff; a wait
+longer than ``max_wait_seconds`` fails at once instead of hanging the run.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random as _random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+
+import requests
+
+from extractors.engine.config import MAX_WAIT_VAR, SourceConfig
+from extractors.engine.errors import ExtractionError
+from extractors.engine.rate_limits import RetryDecision
+from extractors.engine.redaction import Redactor
+
+if TYPE_CHECKING:
+    from extractors.engine.declarations import Source
+
+logger = logging.getLogger("pantau.extractors")
+
+USER_AGENT = "pantau-extractors/0.1 (+https://github.com/pantau)"
+
+# Failures of the exchange itself, before a usable response: worth another try.
+TRANSPORT_ERRORS = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request as the engine plans it; ``url`` is absolute and may carry a query."""
+
+    method: str
+    url: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    json: Mapping[str, Any] | None = None
+
+    def with_params(self, **changes: Any) -> Request:
+        """Copy with params set (a value of None removes the param)."""
+        params = {**self.params, **changes}
+        return Request(self.method, self.url, {k: v for k, v in params.items() if v is not None}, self.json)
+
+
+class HttpClient:
+    """Sends a source's requests; counts requests and retries for the run report."""
+
+    def __init__(
+        self,
+        source: Source,
+        config: SourceConfig,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        random: Callable[[float, float], float] = _random.uniform,
+    ) -> None:
+        self.source = source
+        self.config = config
+        self.redactor = Redactor(config.secret_values())
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        source.auth.apply(self.session, config)
+        self._sleep = sleep
+        self._clock = clock
+        self._random = random
+        self._timeout = (source.connect_timeout, source.read_timeout)
+        self._not_before = 0.0
+        self.requests = 0
+        self.retries = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def describe(self, request: Request) -> str:
+        """``METHOD <redacted absolute URL>`` plus a compact redacted JSON body, for lineage and messages."""
+        url = requests.Request(request.method, request.url, params=dict(request.params)).prepare().url or request.url
+        text = f"{request.method} {self.redactor.url(url)}"
+        if request.json is not None:
+            text += " " + self.redactor.text(json.dumps(request.json, separators=(",", ":"), default=str))
+        return text
+
+    def get_json(self, stream: str, request: Request) -> Any:
+        """Send and parse a JSON response; a truncated or non-JSON success body is retried too."""
+        return self._exchange(stream, request, stream_body=False, parse_json=True)[1]
+
+    @contextmanager
+    def lines(self, stream: str, request: Request) -> Iterator[Iterator[str]]:
+        """Stream a newline-delimited response line by line without holding the body."""
+        response, _ = self._exchange(stream, request, stream_body=True, parse_json=False)
+        try:
+            yield self._iter_lines(stream, request, response)
+        finally:
+            response.close()
+
+    def _iter_lines(self, stream: str, request: Request, response: requests.Response) -> Iterator[str]:
+        try:
+            for raw in response.iter_lines():
+                if raw:
+                    yield raw.decode("utf-8", errors="replace")
+        except TRANSPORT_ERRORS as exc:
+            # Records already handed out cannot be taken back: fail the batch rather than retry silently.
+            raise self._error(stream, request, response.status_code, f"stream interrupted: {self._exc_text(exc)}") from None
+
+    def _exchange(
+        self, stream: str, request: Request, *, stream_body: bool, parse_json: bool
+    ) -> tuple[requests.Response, Any]:
+        policy = self.source.rate_limit
+        max_attempts = self.config.http.max_attempts
+        for attempt in range(1, max_attempts + 1):
+            self._pause_for_throttle(stream, request)
+            status: int | None = None
+            self.requests += 1
+            try:
+                response = self.session.request(
+                    request.method,
+                    request.url,
+                    params=dict(request.params) or None,
+                    json=request.json,
+                    timeout=self._timeout,
+                    stream=stream_body,
+                )
+                status = response.status_code
+            except TRANSPORT_ERRORS as exc:
+                decision = RetryDecision(True, None, self._exc_text(exc))
+            else:
+                if response.ok:
+                    decision, body = self._accept(response, parse_json)
+                    if decision is None:
+                        return response, body
+                else:
+                    decision = policy.decide(response, self._clock())
+                    response.close()
+                    if not decision.retry:
+                        raise self._error(stream, request, status, self.redactor.text(decision.reason), attempt)
+            if attempt == max_attempts:
+                raise self._error(stream, request, status, self.redactor.text(decision.reason), attempt)
+            wait = decision.wait if decision.wait is not None else self._backoff(attempt)
+            if wait > self.config.http.max_wait_seconds:
+                raise self._error(stream, request, status, self._too_long(wait, decision.reason), attempt)
+            self.retries += 1
+            logger.warning(
+                "%s/%s: %s attempt %d/%d failed (%s %s); retrying in %.1f s",
+                self.source.name,
+                stream,
+                self.describe(request),
+                attempt,
+                max_attempts,
+                f"HTTP {status}" if status is not None else "no response:",
+                self.redactor.text(decision.reason),
+                wait,
+            )
+            self._sleep(wait)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _accept(self, response: requests.Response, parse_json: bool) -> tuple[RetryDecision | None, Any]:
+        """Record the throttle a success asks for; parse JSON if wanted (None decision = accepted)."""
+        pause = self.source.rate_limit.throttle(response, self._clock())
+        if pause:
+            self._not_before = max(self._not_before, self._clock() + pause)
+        if not parse_json:
+            return None, None
+        try:
+            return None, response.json()
+        except ValueError as exc:
+            return RetryDecision(True, None, f"unreadable JSON body ({exc})"), None
+
+    def _pause_for_throttle(self, stream: str, request: Request) -> None:
+        pause = self._not_before - self._clock()
+        if pause <= 0:
+            return
+        if pause > self.config.http.max_wait_seconds:
+            raise self._error(stream, request, None, self._too_long(pause, "the API reported its rate budget exhausted"))
+        logger.info("%s/%s: pausing %.1f s for the API's rate budget", self.source.name, stream, pause)
+        self._sleep(pause)
+
+    def _backoff(self, attempt: int) -> float:
+        http = self.config.http
+        return self._random(0.0, min(http.backoff_cap, http.backoff_base * 2 ** (attempt - 1)))
+
+    def _too_long(self, wait: float, reason: str) -> str:
+        return (
+            f"{self.redactor.text(reason)}; the API asks to wait {wait:.0f} s, more than "
+            f"{MAX_WAIT_VAR}={self.config.http.max_wait_seconds:g}"
+        )
+
+    def _exc_text(self, exc: Exception) -> str:
+        return self.redactor.text(f"{type(exc).__name__}: {exc}")
+
+    def _error(
+        self, stream: str, request: Request, status: int | None, detail: str, attempts: int | None = None
+    ) -> ExtractionError:
+        url = self.describe(Request(request.method, request.url, request.params)).split(" ", 1)[1]
+        return ExtractionError(self.source.name, stream, url, status, detail, method=request.method, attempts=attempts)

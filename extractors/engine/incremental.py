@@ -1,0 +1,314 @@
+"""Incremental strategies: what the first request asks for, and the state after a run.
+
+A strategy is a frozen declaration; ``plan(state, now, config)`` makes the
+per-run object that patches the stream's first request(s), watches the cursor
+values of every record, and computes ``state_after`` once the run is complete.
+State is a small JSON-serialisable dict saved with the batch it describes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from extractors.engine.config import SourceConfig
+from extractors.engine.errors import ConfigError
+from extractors.engine.http import Request
+
+# Epoch numbers above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
+_MS_THRESHOLD = 100_000_000_000
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """Normalise a cursor value to an aware UTC datetime.
+
+    Accepts ISO-8601 text (``Z``, ``+00:00`` or ``+0000``, date-only), epoch
+    seconds and epoch milliseconds as numbers or digit strings; naive values
+    are taken as UTC.  Returns None for values that are none of these.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().lstrip("-").isdigit()):
+        number = float(value)
+        moment = datetime.fromtimestamp(number / 1000 if abs(number) >= _MS_THRESHOLD else number, tz=timezone.utc)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """How states store instants: ISO-8601 UTC with offset, microseconds kept."""
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def format_instant(moment: datetime, style: str) -> str:
+    """Render an instant the way an API's parameter expects it."""
+    moment = moment.astimezone(timezone.utc)
+    if style == "unix":
+        return str(int(moment.timestamp()))
+    if style == "unix_ms":
+        return str(epoch_ms(moment))
+    if style == "iso8601":  # RFC 3339 without fractions: accepted by X, Mailchimp and Graph alike
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == "date":
+        return moment.date().isoformat()
+    raise ValueError(f"unknown time format {style!r}; use unix, unix_ms, iso8601 or date")
+
+
+def dotted(record: Any, path: str) -> Any:
+    """The value at a dotted path (``properties.hs_lastmodifieddate``), None when absent."""
+    current = record
+    for part in path.split("."):
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        else:
+            return None
+    return current
+
+
+@dataclass(frozen=True)
+class RequestPatch:
+    """Changes one incremental window makes to a stream's first request."""
+
+    params: Mapping[str, Any] = field(default_factory=dict)
+    remove_params: tuple[str, ...] = ()
+    json: Mapping[str, Any] | None = None
+
+    def apply(self, request: Request) -> Request:
+        params = {k: v for k, v in {**request.params, **self.params}.items() if k not in self.remove_params}
+        body = request.json
+        if self.json is not None:
+            body = {**(body or {}), **self.json}
+        return Request(request.method, request.url, params, body)
+
+
+@dataclass(frozen=True)
+class _SearchFilterPatch(RequestPatch):
+    """ANDs the incremental filter into every filter group the stream already declares."""
+
+    filter: Mapping[str, Any] = field(default_factory=dict)
+    sort: Mapping[str, Any] = field(default_factory=dict)
+
+    def apply(self, request: Request) -> Request:
+        body = dict(request.json or {})
+        groups = [dict(g) for g in body.get("filterGroups") or [{"filters": []}]]
+        for group in groups:
+            group["filters"] = [*group.get("filters", []), dict(self.filter)]
+        body["filterGroups"] = groups
+        body["sorts"] = [dict(self.sort)]
+        return Request(request.method, request.url, dict(request.params), body)
+
+
+class IncrementalRun:
+    """Per-run state of an incremental strategy."""
+
+    def patches(self) -> list[RequestPatch]:
+        """One request sequence is issued per patch (per fan-out context)."""
+        return [RequestPatch()]
+
+    def observe(self, records: Iterable[Mapping[str, Any]], cursor_field: str | None) -> None:
+        """Called with every page's records."""
+
+    def sequence_done(self, patch: RequestPatch, resume_token: str | None) -> None:
+        """Called when the request sequence of one patch is exhausted."""
+
+    def state_after(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class Incremental:
+    """Base of the incremental strategy declarations."""
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        raise NotImplementedError
+
+
+class _MaxCursorRun(IncrementalRun):
+    """Tracks the maximum cursor value seen; the state is ``{"cursor": <ISO-8601>}``."""
+
+    def __init__(self, patch: RequestPatch, saved: datetime | None) -> None:
+        self._patch = patch
+        self.saved = saved
+        self.seen: datetime | None = None
+
+    def patches(self) -> list[RequestPatch]:
+        return [self._patch]
+
+    def observe(self, records: Iterable[Mapping[str, Any]], cursor_field: str | None) -> None:
+        if cursor_field is None:
+            return
+        for record in records:
+            moment = parse_instant(dotted(record, cursor_field))
+            if moment is not None and (self.seen is None or moment > self.seen):
+                self.seen = moment
+
+    def state_after(self) -> dict[str, Any]:
+        best = max((m for m in (self.saved, self.seen) if m is not None), default=None)
+        return {} if best is None else {"cursor": iso(best)}
+
+
+def _saved_cursor(state: Mapping[str, Any] | None) -> datetime | None:
+    return parse_instant((state or {}).get("cursor"))
+
+
+@dataclass(frozen=True)
+class SinceParam(Incremental):
+    """``param`` = (saved max cursor, or now - ``start``) - ``lookback``; optional ``until_param`` = now.
+
+    The lookback re-fetches recent records so their changing counts (likes,
+    comments) are refreshed.
+    """
+
+    param: str
+    format: str = "unix"
+    lookback: timedelta = timedelta(days=3)
+    start: timedelta = timedelta(days=400)
+    until_param: str | None = None
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        saved = _saved_cursor(state)
+        since = (saved or now - self.start) - self.lookback
+        params = {self.param: format_instant(since, self.format)}
+        if self.until_param:
+            params[self.until_param] = format_instant(now, self.format)
+        return _MaxCursorRun(RequestPatch(params=params), saved)
+
+
+class _ResumeTokenRun(IncrementalRun):
+    def __init__(self, patch: RequestPatch, saved: str | None) -> None:
+        self._patch = patch
+        self.token = saved
+
+    def patches(self) -> list[RequestPatch]:
+        return [self._patch]
+
+    def sequence_done(self, patch: RequestPatch, resume_token: str | None) -> None:
+        if resume_token:
+            self.token = resume_token
+
+    def state_after(self) -> dict[str, Any]:
+        return {} if self.token is None else {"cursor": self.token}
+
+
+@dataclass(frozen=True)
+class ResumeToken(Incremental):
+    """Zendesk cursor-based export: first run sends ``start_time``, later runs the saved cursor.
+
+    The state is the paginator's last ``after_cursor``, which Zendesk keeps
+    valid for resuming exactly where the previous export ended.
+    """
+
+    param: str = "cursor"
+    start_param: str = "start_time"
+    start_format: str = "unix"
+    start: timedelta = timedelta(days=400)
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        saved = (state or {}).get("cursor")
+        if saved:
+            patch = RequestPatch(params={self.param: saved}, remove_params=(self.start_param,))
+        else:
+            patch = RequestPatch(params={self.start_param: format_instant(now - self.start, self.start_format)})
+        return _ResumeTokenRun(patch, saved)
+
+
+@dataclass(frozen=True)
+class HubSpotSearchFilter(Incremental):
+    """HubSpot CRM search: ``property`` GTE (saved max - lookback) in epoch ms, sorted ascending.
+
+    A first run with ``start=None`` reads the whole history (GTE 0).
+    """
+
+    property: str
+    lookback: timedelta = timedelta(hours=1)
+    start: timedelta | None = None
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        saved = _saved_cursor(state)
+        if saved is not None:
+            value = epoch_ms(saved - self.lookback)
+        elif self.start is not None:
+            value = epoch_ms(now - self.start - self.lookback)
+        else:
+            value = 0
+        patch = _SearchFilterPatch(
+            filter={"propertyName": self.property, "operator": "GTE", "value": str(value)},
+            sort={"propertyName": self.property, "direction": "ASCENDING"},
+        )
+        return _MaxCursorRun(patch, saved)
+
+
+class _DayWindowsRun(IncrementalRun):
+    def __init__(self, windows: list[tuple[date, date]], patches: list[RequestPatch], saved: date | None) -> None:
+        self._ends = {id(p): end for p, (_, end) in zip(patches, windows)}
+        self._patches = patches
+        self.last_day = saved
+
+    def patches(self) -> list[RequestPatch]:
+        return self._patches
+
+    def sequence_done(self, patch: RequestPatch, resume_token: str | None) -> None:
+        end = self._ends[id(patch)]
+        if self.last_day is None or end > self.last_day:
+            self.last_day = end
+
+    def state_after(self) -> dict[str, Any]:
+        return {} if self.last_day is None else {"last_day": self.last_day.isoformat()}
+
+
+@dataclass(frozen=True)
+class DayWindows(Incremental):
+    """Mixpanel raw export: whole project-time-zone days, one request per window.
+
+    Windows run from ``last_day - lookback_days + 1`` (re-reading the last
+    ``lookback_days`` loaded days for late events; the first run starts at
+    today - ``start``) through yesterday; today's incomplete day is never
+    requested.  ``timezone_setting`` names the setting holding the project's
+    IANA time zone (UTC when unset).  State: ``{"last_day": "YYYY-MM-DD"}``.
+    """
+
+    from_param: str = "from_date"
+    to_param: str = "to_date"
+    lookback_days: int = 2
+    start: timedelta = timedelta(days=400)
+    window_days: int = 1
+    timezone_setting: str | None = "project_timezone"
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        today = now.astimezone(self._zone(config)).date()
+        yesterday = today - timedelta(days=1)
+        saved = date.fromisoformat(state["last_day"]) if state and state.get("last_day") else None
+        first = saved - timedelta(days=self.lookback_days - 1) if saved else today - self.start
+        windows: list[tuple[date, date]] = []
+        day = first
+        while day <= yesterday:
+            end = min(day + timedelta(days=self.window_days - 1), yesterday)
+            windows.append((day, end))
+            day = end + timedelta(days=1)
+        patches = [
+            RequestPatch(params={self.from_param: a.isoformat(), self.to_param: b.isoformat()}) for a, b in windows
+        ]
+        return _DayWindowsRun(windows, patches, saved)
+
+    def _zone(self, config: SourceConfig) -> ZoneInfo | timezone:
+        name = config.get(self.timezone_setting) if self.timezone_setting else None
+        if not name:
+            return timezone.utc
+        try:
+            return ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{config.source_name}: {name!r} is not an IANA time zone") from None
