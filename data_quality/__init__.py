@@ -1,0 +1,1 @@
+"""Data quality: Great Expectations suites per raw stream and the batch validator."""
