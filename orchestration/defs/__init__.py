@@ -1,0 +1,1 @@
+"""One folder per domain; each ends in its own ``definitions.py`` exposing ``defs``."""

@@ -1,0 +1,58 @@
+"""The short report that ends a nightly run: what landed, what was checked, how long."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+
+def _check_counts(result) -> tuple[int, int, list[str]]:
+    passed, failed, names = 0, 0, []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            passed += 1
+        else:
+            failed += 1
+            names.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    return passed, failed, names
+
+
+def print_summary(result, warehouse: Path, started: datetime, wall_seconds: float) -> None:
+    passed, failed, failed_names = _check_counts(result)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_source = con.execute(
+            """
+            select source,
+                   count(*) as batches,
+                   sum(records) filter (where status = 'committed') as records,
+                   count(*) filter (where status <> 'committed') as not_committed
+            from audit.load_batches
+            where started_at >= ?
+            group by source
+            order by source
+            """,
+            [started],
+        ).fetchall()
+        staging = dict(
+            con.execute(
+                """
+                select split_part(table_name, '__', 1) as source, count(*)
+                from information_schema.tables
+                where table_schema = 'staging'
+                group by 1
+                """
+            ).fetchall()
+        )
+    print()
+    print("Pantau nightly run: " + ("SUCCESS" if result.success else "FAILED"))
+    print(f"{'source':<12}{'streams':>8}{'records':>12}{'staging models':>16}")
+    for source, batches, records, not_committed in per_source:
+        note = f"  ({not_committed} not committed)" if not_committed else ""
+        models = staging.get(f"stg_{source}", 0)
+        print(f"{source:<12}{batches:>8}{records or 0:>12,}{models:>16}{note}")
+    total = sum((r[2] or 0) for r in per_source)
+    print(f"{'total':<12}{sum(r[1] for r in per_source):>8}{total:>12,}{sum(staging.values()):>16}")
+    print(f"checks: {passed} passed, {failed} failed" + (f" ({', '.join(failed_names[:10])})" if failed_names else ""))
+    print(f"wall time: {wall_seconds:.1f} s")
+    print(f"warehouse: {warehouse}")
