@@ -213,13 +213,15 @@ def _validate_frame(
     """Run GX over one frame; returns (check position, GX expectation result) pairs in suite order."""
     for i in positions:
         checks[i].derive(frame)
+    # The context must exist before a suite is built: GX binds suites to the current project.
+    batch_definition = _batch_definition()
     suite = gx.ExpectationSuite(name=suite_name)
     owners: list[int] = []
     for i in positions:
         for expectation in checks[i].expectations(loaded_at):
             suite.add_expectation(expectation)
             owners.append(i)
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     validation = batch.validate(suite)
     if len(validation.results) != len(owners):
         raise RuntimeError(f"GX returned {len(validation.results)} results for {len(owners)} expectations")
