@@ -19,6 +19,7 @@ class Faults:
     slow_seconds: float = 0.0
     drop_every: int = 0  # every Nth request has its connection dropped mid-body
     malformed_every: int = 0  # every Nth record loses its primary key
+    corrupt_every: int = 0  # every Nth record gets negative counts and unparseable timestamps
     duplicate_across_pages: bool = False  # each page repeats the previous page's last record
     schema_drift: bool = False  # records gain an unknown field and lose an optional one
     fail_after_requests: int = 0  # after N requests, every request answers 500 (an outage)

@@ -41,6 +41,7 @@ _FAULTS_OFF = {
     "slow_every": 0,
     "drop_every": 0,
     "malformed_every": 0,
+    "corrupt_every": 0,
     "duplicate_across_pages": False,
     "schema_drift": False,
     "fail_after_requests": 0,

@@ -160,13 +160,33 @@ class Api:
         if f.duplicate_across_pages and previous_last is not None:
             out.append(previous_last)
         for rec in records:
-            if f.malformed_every and self.faults.next_record(self.name) % f.malformed_every == 0:
+            n = self.faults.next_record(self.name) if (f.malformed_every or f.corrupt_every) else 0
+            if f.malformed_every and n % f.malformed_every == 0:
                 rec = {k: v for k, v in rec.items() if k != key}
+            if f.corrupt_every and n % f.corrupt_every == 0:
+                rec = _corrupted(rec)
             if f.schema_drift:
                 rec = {k: v for k, v in rec.items() if k != optional}
                 rec["sandbox_new_field"] = "drift"
             out.append(rec)
         return out
+
+
+def _corrupted(record: dict) -> dict:
+    """Values no suite should accept: negative counts, timestamps that are not times."""
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, bool) or k == "id":
+            out[k] = v
+        elif isinstance(v, int):
+            out[k] = -abs(v) - 1
+        elif isinstance(v, str) and len(v) >= 10 and v[:4].isdigit() and v[4] == "-":
+            out[k] = "not-a-timestamp"
+        elif isinstance(v, dict):
+            out[k] = _corrupted(v)
+        else:
+            out[k] = v
+    return out
 
 
 def bearer_token(req: Request) -> str | None:
