@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.run", description=__doc__)
     parser.add_argument("--sandbox", metavar="PROFILE", help="start the sandbox with this profile (tiny, demo, large)")
     parser.add_argument("--anchor", help="the sandbox world's anchor date (default: today)")
+    parser.add_argument("--faults", default="", help="sandbox faults to inject, e.g. rate_limit_every=5")
     args = parser.parse_args(argv)
 
     _dagster_home()
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             from sandbox.launcher import start_sandbox
 
             print(f"Starting the {args.sandbox} sandbox on 127.0.0.1 ...", flush=True)
-            running = stack.enter_context(start_sandbox(args.sandbox, anchor=args.anchor))
+            running = stack.enter_context(start_sandbox(args.sandbox, anchor=args.anchor, faults=args.faults))
             os.environ["PANTAU_SANDBOX_URL"] = running.base_url
 
         import dagster as dg
