@@ -58,7 +58,19 @@ class PantauTranslator(DagsterDbtTranslator):
 os.environ["PANTAU_WAREHOUSE"] = str(PipelineSettings.from_env().warehouse)
 
 
-@dbt_assets(manifest=ensure_manifest(), project=PROJECT, dagster_dbt_translator=PantauTranslator(), name="dbt_models")
+def _selection() -> str:
+    """Every model when all sources load; else only what descends from the enabled ones."""
+    enabled = PipelineSettings.from_env().sources
+    return " ".join(f"source:{name}+" for name in enabled) if enabled else "fqn:*"
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=PROJECT,
+    select=_selection(),
+    dagster_dbt_translator=PantauTranslator(),
+    name="dbt_models",
+)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
