@@ -117,7 +117,7 @@ def test_interrupted_night_loses_nothing_and_the_next_night_completes(tmp_path):
     WHEN the nightly job runs, then runs again once the outage is over
     THEN the first run fails with no partial batch in raw (every failed batch has no raw rows),
     and the second run commits every stream."""
-    proc = run_nightly(tmp_path, "--faults", "fail_after_requests=40")
+    proc = run_nightly(tmp_path, "--faults", "fail_after_requests=40", env={"PANTAU_HTTP_MAX_ATTEMPTS": "2"})
     assert proc.returncode != 0
     with duckdb.connect(str(tmp_path / "pantau.duckdb"), read_only=True) as con:
         failed = con.execute("select source, stream, batch_id from audit.load_batches where status = 'failed'").fetchall()
