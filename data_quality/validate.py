@@ -141,7 +141,7 @@ def validate_batch(
 
     con = duckdb.connect()
     try:
-        reader = con.execute(_projection_sql(paths), [str(batch_file)]).to_arrow_reader(chunk_rows)
+        reader = con.sql(_projection_sql(paths), params=[str(batch_file)]).to_arrow_reader(chunk_rows)
         chunks = iter(reader)
         first, second = next(chunks, None), next(chunks, None)
         if second is None:
@@ -161,7 +161,7 @@ def validate_batch(
             unique_positions = [i for i in positions if checks[i].is_uniqueness]
             if unique_positions:
                 key_paths = list(dict.fromkeys(p for i in unique_positions for p in checks[i].paths))
-                keys = con.execute(_projection_sql(key_paths), [str(batch_file)]).df()
+                keys = con.sql(_projection_sql(key_paths), params=[str(batch_file)]).df()
                 by_check.update(
                     _aggregate([_validate_frame(keys, checks, unique_positions, loaded_at, suite_name)], checks)
                 )
