@@ -103,6 +103,8 @@ class BatchSpool:
                 f'"record":{record_json},"context":{context_json},"page":{number},"index":{index},'
                 f'"request":{_dumps(request)},"extracted_at":{_dumps(stamp)}}}\n'
             )
+        # Page by page on disk: a crashed load leaves its progress inspectable.
+        self._records.flush()
 
     def quarantine(self, reason: str, raw: str, request: str | None) -> None:
         self.quarantined += 1

@@ -1,8 +1,12 @@
 """The raw landing against a real local HTTP API: lineage, state, dedup, quarantine, faults."""
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
+import time
 import types
+from pathlib import Path
 
 import pytest
 
@@ -244,3 +248,49 @@ def test_an_empty_first_batch_still_creates_the_raw_table(harness):
 
     assert (result.status, result.records, result.pages) == ("committed", 0, 1)
     assert harness.query('SELECT count(*) FROM raw."testapi__items"') == [(0,)]
+
+
+CHILD_LOAD = """
+import sys
+from datetime import datetime, timezone
+from extractors.landing.loader import load_stream
+from tests.landing import api
+base_url, warehouse = sys.argv[1:]
+load_stream(api.SOURCE, "items", api.config(base_url), warehouse, datetime(2026, 6, 30, tzinfo=timezone.utc),
+            client=api.client(base_url))
+"""
+
+
+def test_kill_9_mid_batch_leaves_nothing_in_raw_and_the_next_load_abandons_and_completes_it(harness):
+    """GIVEN a loading subprocess that has spooled pages 1-2 (4 items) and waits on page 3
+    WHEN it is killed with SIGKILL, and items is loaded again
+    THEN raw holds no row and the ledger row is still 'running' after the kill; the next load
+    marks that batch 'abandoned', removes its spool, and commits all 5 items exactly once."""
+    harness.world.items = five_items()
+    harness.world.block_page = 3
+    repo = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", CHILD_LOAD, harness.base_url, str(harness.warehouse)], cwd=repo)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(q.get("pagination_token") == "3" for q in harness.world.item_pages()):
+            assert child.poll() is None and time.monotonic() < deadline, "the child never reached page 3"
+            time.sleep(0.05)
+        spool = next(harness.warehouse.parent.glob("*.landing/testapi__items.1"))
+        assert len((spool / "fetched.jsonl").read_text().splitlines()) == 4
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+
+    assert harness.query("SELECT batch_id, status FROM audit.load_batches") == [(1, "running")]
+    assert harness.query('SELECT count(*) FROM raw."testapi__items"') == [(0,)]
+
+    harness.world.block_page = None
+    harness.world.release.set()
+    result = harness.load("items")
+
+    assert harness.query("SELECT batch_id, status FROM audit.load_batches ORDER BY 1") == [
+        (1, "abandoned"), (2, "committed"),
+    ]
+    assert harness.raw_ids() == [(2, "1"), (2, "2"), (2, "3"), (2, "4"), (2, "5")]
+    assert result.cursor_after == {"cursor": "2026-06-05T00:00:00+00:00"}
+    assert not spool.exists()
