@@ -46,7 +46,8 @@ _PARAM_NAMES = "|".join(sorted((re.escape(p) for p in CREDENTIAL_PARAMS), key=le
 _PARAM_IN_TEXT = re.compile(rf"(?i)(?<![A-Za-z0-9_\-])({_PARAM_NAMES})=([^&\s\"'#]+)")
 # "name": "value" in JSON text (a request body echoed in an error).
 _PARAM_IN_JSON = re.compile(rf'(?i)("(?:{_PARAM_NAMES})"\s*:\s*)"[^"]*"')
-_AUTH_SCHEME = re.compile(r"(?i)\b(Bearer|Basic|Token|Bot)\s+[A-Za-z0-9._~+/=\-]{6,}")
+# Case-sensitive on purpose: "basic information" or "token expired" in an API message is not a credential.
+_AUTH_SCHEME = re.compile(r"\b(Bearer|Basic|bearer)\s+[A-Za-z0-9._~+/=\-]{8,}")
 _URL_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://)[^/\s@]+@")
 
 

@@ -158,6 +158,18 @@ class StreamRun:
         return self.client.retries - self._retries_before
 
     @property
+    def counters(self) -> dict[str, int]:
+        """Run totals for the load report."""
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "pages": self.pages_count,
+            "records": self.records_count,
+            "rejects": self.rejects_count,
+            "skipped_parents": self.skipped_parents,
+        }
+
+    @property
     def state_after(self) -> dict[str, Any]:
         if self._state_after is None:
             raise RuntimeError(f"{self.source.name}/{self.stream.name}: state_after is known only once pages() is exhausted")

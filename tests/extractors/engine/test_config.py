@@ -139,6 +139,12 @@ def test_text_redaction_masks_secret_values_in_any_shape() -> None:
     assert "x=1" in redacted
 
 
+def test_text_redaction_leaves_plain_words_alone() -> None:
+    """GIVEN an API message using the words basic and token WHEN redacted THEN it is unchanged."""
+    message = "Basic plan: token expired, refresh the access token"
+    assert Redactor().text(message) == message
+
+
 def test_header_redaction() -> None:
     """GIVEN request headers WHEN redacted THEN credential headers are masked and the rest kept."""
     assert Redactor().headers({"Authorization": "Bearer abc", "Accept": "application/json", "X-Api-Key": "k"}) == {

@@ -230,6 +230,14 @@ def test_stripe_starting_after(server: FixtureServer, fake_time: FakeTime) -> No
         pytest.param(["members.page.1.json", "members.page.2.json"], ["0", "2"], id="short-last-page"),
         pytest.param(
             [
+                {"members": [{"id": "m1"}, {"id": "m2"}], "total_items": 10},
+                {"members": [{"id": "m3"}], "total_items": 10},
+            ],
+            ["0", "2"],
+            id="short-page-before-total",
+        ),
+        pytest.param(
+            [
                 {"members": [{"id": "m1"}, {"id": "m2"}], "total_items": 4},
                 {"members": [{"id": "m3"}, {"id": "m4"}], "total_items": 4},
             ],
