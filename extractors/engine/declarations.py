@@ -72,8 +72,8 @@ class Stream:
         ``()`` means the page itself is the single record.
     primary_key: dotted paths into a record; together they identify it.
     cursor_field: dotted path whose maximum over a batch advances the state.
-    record_context: dotted-path values copied from the fan-out context into the
-        raw row's ``context`` column (e.g. the media id an insight belongs to).
+    The fan-out values a request used (e.g. the media id an insight belongs
+    to) land beside each record in the raw row's ``context`` column.
     """
 
     name: str
