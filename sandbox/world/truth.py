@@ -31,8 +31,16 @@ def ground_truth(world: "World") -> dict:
             "nps_non_social": expected_nps(p.planted.nps_mix_non_social),
             "social_churn_hazard_ratio": p.planted.social_churn_hazard_ratio,
         },
+        "service": _service_truth(world),
         "accounts": [
             {"platform": a.platform, "key": a.key, "username": a.username, "id": a.id, "is_own": a.is_own}
             for a in world.accounts
         ],
     }
+
+
+def _service_truth(world: "World") -> dict:
+    """Zendesk domain: agents' reply-time distributions, channel and sentiment mixes, process changes."""
+    from sandbox.world.service import service_truth
+
+    return service_truth(world)
