@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from extractors.engine.declarations import Source, Stream
 
 CHUNK_ROWS = 500_000
+# DuckDB's default line limit (16 MB) would refuse an unusually large record; the landing reads the same.
+_MAX_OBJECT_SIZE = 256 * 1024 * 1024
 
 # Result keys that are either stored in their own columns or row positions
 # in a temporary frame (meaningless once the frame is gone).
@@ -192,7 +194,10 @@ def _projection_sql(paths: Iterable[str]) -> str:
     ]
     # A batch whose suite reads nothing still needs its row count.
     select = ", ".join(columns) if columns else "1 AS row_present"
-    return f"SELECT {select} FROM read_ndjson(?, columns = {{'record': 'JSON'}})"
+    return (
+        f"SELECT {select} FROM read_ndjson(?, columns = {{'record': 'JSON'}}, "
+        f"maximum_object_size = {_MAX_OBJECT_SIZE:d})"
+    )
 
 
 def _json_pointer(path: str) -> str:

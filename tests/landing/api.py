@@ -20,7 +20,7 @@ from extractors.engine.config import SourceConfig
 from extractors.engine.declarations import ForEachRecordOf, Setting, Source, Stream
 from extractors.engine.http import HttpClient
 from extractors.engine.incremental import SinceParam
-from extractors.engine.paginators import SinglePage, XNextToken
+from extractors.engine.paginators import XNextToken
 from extractors.engine.rate_limits import RateLimitPolicy
 
 SECRET = "s3cr3t-t0ken-value"
