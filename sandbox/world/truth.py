@@ -36,7 +36,15 @@ def ground_truth(world: "World") -> dict:
             {"platform": a.platform, "key": a.key, "username": a.username, "id": a.id, "is_own": a.is_own}
             for a in world.accounts
         ],
+        **_domain_truth(world),
     }
+
+
+def _domain_truth(world: "World") -> dict:
+    """Planted facts of each domain, under a key named after the domain."""
+    from sandbox.world import commerce
+
+    return {"commerce": commerce.commerce_truth(world), "surveys": commerce.surveys_truth(world)}
 
 
 def _service_truth(world: "World") -> dict:
