@@ -30,7 +30,8 @@ SUITES = {
         non_negative("like_count"),
     ],
     "account_insights": [
-        required("name", "period", "values"),
+        # "id" and "values" are the primary key, checked by default.
+        required("name", "period"),
         one_of("name", ("follower_count",)),
         one_of("period", ("day",)),
     ],

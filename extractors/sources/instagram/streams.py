@@ -30,7 +30,9 @@ from extractors.sources.instagram.windows import GraphInsightsWindows
 GRAPH_BASE_URL = "https://graph.facebook.com/v23.0"
 MEDIA_LOOKBACK = timedelta(days=7)
 
-MEDIA_FIELDS = "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count"
+MEDIA_FIELDS = (
+    "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count,username,owner"
+)
 COMMENT_FIELDS = "id,text,timestamp,username,like_count,from,replies{id,text,timestamp,username,from}"
 MEDIA_INSIGHT_METRICS = "reach,saved,shares,views,total_interactions"
 COMPETITOR_FIELDS = (
