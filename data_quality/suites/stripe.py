@@ -1,0 +1,54 @@
+"""Expectations for the Stripe streams (paths into the raw API records; times are epoch seconds)."""
+from data_quality.expectations import non_negative, one_of, required, timestamp
+
+SUBSCRIPTION_STATUSES = ("incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid",
+                         "paused")
+CANCELLATION_REASONS = ("cancellation_requested", "payment_disputed", "payment_failed")
+CANCELLATION_FEEDBACK = ("customer_service", "low_quality", "missing_features", "other", "switched_service",
+                         "too_complex", "too_expensive", "unused")
+INVOICE_STATUSES = ("draft", "open", "paid", "uncollectible", "void")
+SUBSCRIPTION_EVENTS = ("customer.subscription.created", "customer.subscription.updated",
+                       "customer.subscription.deleted", "customer.subscription.paused",
+                       "customer.subscription.resumed", "customer.subscription.pending_update_applied",
+                       "customer.subscription.pending_update_expired", "customer.subscription.trial_will_end")
+
+
+def _subscription(prefix: str = "") -> list:
+    return [
+        required(f"{prefix}customer", f"{prefix}status", f"{prefix}created", f"{prefix}cancel_at_period_end",
+                 f"{prefix}items.data"),
+        timestamp(f"{prefix}created", f"{prefix}start_date", f"{prefix}canceled_at", f"{prefix}ended_at",
+                  f"{prefix}cancel_at", epoch_unit="s"),
+        one_of(f"{prefix}status", SUBSCRIPTION_STATUSES),
+        one_of(f"{prefix}cancel_at_period_end", (True, False)),
+        one_of(f"{prefix}cancellation_details.reason", CANCELLATION_REASONS),
+        one_of(f"{prefix}cancellation_details.feedback", CANCELLATION_FEEDBACK, blocking=False),
+        one_of(f"{prefix}currency", ("idr",), blocking=False),
+    ]
+
+
+SUITES = {
+    "customers": [
+        required("created", "object"),
+        timestamp("created", epoch_unit="s"),
+        one_of("object", ("customer",)),
+        # Customers created outside checkout may lack an email; most must have one.
+        required("email", mostly=0.95, blocking=False),
+    ],
+    "subscriptions": _subscription(),
+    "invoices": [
+        required("customer", "status", "created", "currency", "amount_paid", "amount_due", "total"),
+        timestamp("created", "status_transitions.paid_at", "status_transitions.finalized_at", epoch_unit="s"),
+        non_negative("amount_paid", "amount_due", "amount_remaining", "subtotal"),
+        one_of("status", INVOICE_STATUSES),
+        one_of("billing_reason", ("automatic_pending_invoice_item_invoice", "manual", "quote_accept", "subscription",
+                                  "subscription_create", "subscription_cycle", "subscription_threshold",
+                                  "subscription_update", "upcoming")),
+    ],
+    "events": [
+        required("type", "created", "data.object.id", "data.object.customer"),
+        timestamp("created", epoch_unit="s"),
+        one_of("type", SUBSCRIPTION_EVENTS),
+        *_subscription("data.object.")[1:4],
+    ],
+}
