@@ -32,6 +32,7 @@ def ground_truth(world: "World") -> dict:
             "social_churn_hazard_ratio": p.planted.social_churn_hazard_ratio,
         },
         "service": _service_truth(world),
+        "social": _social_truth(world),
         "accounts": [
             {"platform": a.platform, "key": a.key, "username": a.username, "id": a.id, "is_own": a.is_own}
             for a in world.accounts
@@ -52,3 +53,10 @@ def _service_truth(world: "World") -> dict:
     from sandbox.world.service import service_truth
 
     return service_truth(world)
+
+
+def _social_truth(world: "World") -> dict:
+    """Social domain (instagram, facebook, x): engagement, follower, reply-time and mention parameters."""
+    from sandbox.world.social import social_truth
+
+    return social_truth(world)
