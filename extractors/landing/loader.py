@@ -26,6 +26,7 @@ from data_quality.validate import ValidationOutcome, validate_batch
 from extractors.engine.config import SourceConfig
 from extractors.engine.declarations import ForEachRecordOf, Source, Stream
 from extractors.engine.errors import ExtractorError
+from extractors.engine.http import HttpClient
 from extractors.engine.redaction import Redactor
 from extractors.engine.runner import StreamRun
 from extractors.landing.spool import LINE_COLUMNS, QUARANTINE_COLUMNS, BatchSpool
@@ -64,7 +65,7 @@ def load_stream(
     config: SourceConfig,
     warehouse: str | Path,
     now: datetime,
-    client: Any = None,
+    client: HttpClient | None = None,
 ) -> LoadResult:
     """Fetch, validate and land one batch of ``source``/``stream_name``.
 
