@@ -1,6 +1,5 @@
 """Raw landing: one asset per declared stream, grouped by source, each gated by
 its Great Expectations suite as a blocking check."""
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: staging (and later marts), with every dbt
 test surfaced as an asset check and lineage from each raw asset."""
-from __future__ import annotations
 
 import os
 import subprocess
@@ -14,6 +13,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 
 PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt installed beside this interpreter, whether or not the venv is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
 def _dbt_sources_changed_since(manifest: Path) -> bool:
@@ -31,9 +32,8 @@ def ensure_manifest() -> Path:
     """
     manifest = PROJECT.manifest_path
     if not manifest.exists() or _dbt_sources_changed_since(manifest):
-        dbt = str(Path(sys.executable).with_name("dbt"))
         proc = subprocess.run(
-            [dbt, "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR)],
+            [DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR)],
             cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
         )
         if proc.returncode != 0:
@@ -75,4 +75,4 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-defs = dg.Definitions(assets=[dbt_models], resources={"dbt": DbtCliResource(project_dir=PROJECT)})
+defs = dg.Definitions(assets=[dbt_models], resources={"dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE)})
