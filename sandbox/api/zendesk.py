@@ -103,9 +103,17 @@ class ZendeskApi(Api):
             "PANTAU_ZENDESK_API_TOKEN": API_TOKEN,
         }
 
-    @property
-    def as_of(self) -> float:
-        return self.world.timeline.as_of_ts
+    def __init__(self, world, faults):
+        super().__init__(world, faults)
+        self.as_of = world.timeline.as_of_ts  # one API object per clock: the server swaps it when the clock moves
+        self._social_to = {
+            "twitter": {"name": "Kopiku", "profile_url": f"https://twitter.com/{sv.BRAND['x_username']}",
+                        "username": sv.BRAND["x_username"]},
+            "facebook": {"name": sv.BRAND["fb_page_name"], "profile_url": "https://www.facebook.com/kopiku",
+                         "facebook_id": world.account("facebook").id},
+            "instagram_dm": {"name": "Kopiku", "profile_url": f"https://www.instagram.com/{sv.BRAND['ig_username']}",
+                             "username": sv.BRAND["ig_username"]},
+        }
 
     def _url(self, req: Request, path: str, **params: object) -> str:
         return f"{req.base_url}{path}?{urlencode({k: v for k, v in params.items() if v is not None})}"
@@ -114,14 +122,7 @@ class ZendeskApi(Api):
     def _via(self, t: sv.Ticket) -> dict:
         ch = t.channel
         if t.social_from is not None:
-            to = {
-                "twitter": {"name": "Kopiku", "profile_url": f"https://twitter.com/{sv.BRAND['x_username']}",
-                            "username": sv.BRAND["x_username"]},
-                "facebook": {"name": sv.BRAND["fb_page_name"], "profile_url": "https://www.facebook.com/kopiku",
-                             "facebook_id": self.world.account("facebook").id},
-                "instagram_dm": {"name": "Kopiku", "profile_url": f"https://www.instagram.com/{sv.BRAND['ig_username']}",
-                                 "username": sv.BRAND["ig_username"]},
-            }[ch]
+            to = self._social_to[ch]
             return {"channel": ch, "source": {"from": t.social_from, "to": to, "rel": t.rel}}
         c = t.requester
         if ch == "email":
