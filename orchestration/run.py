@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         started = datetime.now(timezone.utc)
         t0 = time.monotonic()
         with dg.DagsterInstance.get() as instance:
-            result = defs.resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+            result = defs.resolve_job_def("nightly").execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PANTAU_LOG_LEVEL", "INFO")}}}},
+            )
         wall = time.monotonic() - t0
         print_summary(result, settings.warehouse, started, wall)
         return 0 if result.success else 1
