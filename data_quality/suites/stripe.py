@@ -17,8 +17,9 @@ def _subscription(prefix: str = "") -> list:
     return [
         required(f"{prefix}customer", f"{prefix}status", f"{prefix}created", f"{prefix}cancel_at_period_end",
                  f"{prefix}items.data"),
+        # cancel_at lies in the future by nature (the end of the current period): not checked as "not future".
         timestamp(f"{prefix}created", f"{prefix}start_date", f"{prefix}canceled_at", f"{prefix}ended_at",
-                  f"{prefix}cancel_at", epoch_unit="s"),
+                  epoch_unit="s"),
         one_of(f"{prefix}status", SUBSCRIPTION_STATUSES),
         one_of(f"{prefix}cancel_at_period_end", (True, False)),
         one_of(f"{prefix}cancellation_details.reason", CANCELLATION_REASONS),
