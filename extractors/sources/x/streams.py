@@ -1,0 +1,140 @@
+"""X API v2 as declared streams.
+
+Reads the brand's X account with an app-only bearer token (host
+``api.x.com``): the user with its public_metrics, its timeline (posts and
+the brand's replies), its mentions with their authors, and tracked competitor
+users with their timelines and mentions (share of voice).
+
+Notes on the real API that shape these declarations:
+- Timelines page with ``meta.next_token`` -> ``pagination_token`` and accept
+  ``start_time`` (RFC 3339).  ``start_time`` rather than ``since_id`` is the
+  incremental parameter because public_metrics keep changing after a tweet is
+  posted: each run re-reads ``TWEETS_LOOKBACK``.
+- The user tweets timeline reaches back 3,200 tweets and the mentions timeline
+  800 mentions; older ones are never served, so the streams must run often
+  enough (daily in practice) for the account's volume.
+- A brand reply is a tweet of the own timeline with ``in_reply_to_user_id``
+  and ``referenced_tweets`` of type ``replied_to`` (the mention's id).
+- Mentions carry ``author_id`` only; the author's username comes in
+  ``includes.users`` of the same response (``expansions=author_id``).  The
+  engine lands one record list per stream, so ``mention_authors`` reads the
+  same pages with ``record_path=("includes", "users")``: the usernames stay
+  reachable for identity matching, at the cost of a second pass over mentions.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from extractors.engine.auth import BearerToken
+from extractors.engine.declarations import ForEachSetting, Setting, Source, Stream
+from extractors.engine.incremental import SinceParam
+from extractors.engine.paginators import SinglePage, XNextToken
+from extractors.engine.rate_limits import XRateLimit
+from extractors.sources.x.incremental import SinceLastRun
+
+X_BASE_URL = "https://api.x.com/2"
+TWEETS_LOOKBACK = timedelta(days=7)
+HISTORY = timedelta(days=3650)
+
+USER_FIELDS = "created_at,description,public_metrics,username,name,verified"
+TWEET_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id,lang,entities"
+TIMELINE_PARAMS = {"tweet.fields": TWEET_FIELDS, "max_results": 100}
+MENTION_PARAMS = {**TIMELINE_PARAMS, "expansions": "author_id", "user.fields": "username,name,created_at"}
+
+
+def _since() -> SinceParam:
+    return SinceParam(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY)
+
+
+SETTINGS = (
+    Setting("bearer_token", "X API app-only bearer token", secret=True),
+    Setting("user_id", "Numeric id of the brand's X account"),
+    Setting("competitor_user_ids", "Numeric ids of tracked competitor X accounts, comma-separated",
+            required=False, default="", is_list=True),
+)
+
+users = Stream(
+    name="users",
+    path="/users/{user_id}",
+    params={"user.fields": USER_FIELDS},
+    record_path=("data",),
+    paginator=SinglePage(),
+    description="The brand's X user: public_metrics (followers_count, tweet_count...) snapshot per run (E1).",
+)
+
+tweets = Stream(
+    name="tweets",
+    path="/users/{user_id}/tweets",
+    params=TIMELINE_PARAMS,
+    cursor_field="created_at",
+    paginator=XNextToken(),
+    incremental=_since(),
+    description="The brand's timeline: posts with public_metrics (likes, replies, retweets, quotes, bookmarks, "
+    "impressions; E5-E11) and its replies to mentions (in_reply_to_user_id, referenced_tweets; R1-R4).",
+)
+
+mentions = Stream(
+    name="mentions",
+    path="/users/{user_id}/mentions",
+    params=MENTION_PARAMS,
+    cursor_field="created_at",
+    paginator=XNextToken(),
+    incremental=_since(),
+    description="Tweets mentioning the brand (E12, S1, C4), with author_id; authors' usernames land in "
+    "mention_authors.",
+)
+
+mention_authors = Stream(
+    name="mention_authors",
+    path="/users/{user_id}/mentions",
+    params=MENTION_PARAMS,
+    record_path=("includes", "users"),
+    paginator=XNextToken(),
+    # Users carry no time of their own: the window starts where the previous run's clock stood.
+    incremental=SinceLastRun(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY),
+    description="Authors of the mentions (includes.users of the mentions timeline): id, username, name — the "
+    "handle that links a mention to a CRM contact.",
+)
+
+competitor_users = Stream(
+    name="competitor_users",
+    path="/users/{competitor_user_id}",
+    params={"user.fields": USER_FIELDS},
+    record_path=("data",),
+    paginator=SinglePage(),
+    fan_out=ForEachSetting("competitor_user_ids", "competitor_user_id"),
+    description="Competitor X users with public_metrics, a snapshot per run (C1).",
+)
+
+competitor_tweets = Stream(
+    name="competitor_tweets",
+    path="/users/{competitor_user_id}/tweets",
+    params=TIMELINE_PARAMS,
+    cursor_field="created_at",
+    paginator=XNextToken(),
+    incremental=_since(),
+    fan_out=ForEachSetting("competitor_user_ids", "competitor_user_id"),
+    description="Competitors' timelines with public_metrics (C1, C2).",
+)
+
+competitor_mentions = Stream(
+    name="competitor_mentions",
+    path="/users/{competitor_user_id}/mentions",
+    params=TIMELINE_PARAMS,
+    cursor_field="created_at",
+    paginator=XNextToken(),
+    incremental=_since(),
+    fan_out=ForEachSetting("competitor_user_ids", "competitor_user_id"),
+    description="Tweets mentioning each competitor (C3 competitor sentiment, C4 share of voice); context holds "
+    "the competitor's user id.",
+)
+
+SOURCE = Source(
+    name="x",
+    default_base_url=X_BASE_URL,
+    auth=BearerToken("bearer_token"),
+    rate_limit=XRateLimit(),
+    settings=SETTINGS,
+    streams=(users, tweets, mentions, mention_authors, competitor_users, competitor_tweets, competitor_mentions),
+    description="X API v2 for the brand's account, its mentions and tracked competitors.",
+)
