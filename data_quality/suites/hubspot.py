@@ -25,7 +25,7 @@ SUITES = {
         one_of("properties.dealstage", DEAL_STAGES, blocking=False),
     ],
     "deal_contacts": [
-        required("from.id", "to"),
+        required("to"),  # from.id (the key) is checked by the default suite
     ],
     "feedback_submissions": [
         required("properties.hs_survey_type", "properties.hs_value", "properties.hs_submission_timestamp"),
