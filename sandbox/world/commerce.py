@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandbox.world.customers import MONTH, Customer
-from sandbox.world.draws import rng, stable_hex, uniforms
+from sandbox.world.draws import rng, stable_hex, stable_int, uniforms
 from sandbox.world.names import ADD_ONS, BRAND, PLAN_PRICES_IDR
 from sandbox.world.timeline import DAY, iso
 
@@ -77,7 +77,13 @@ PRICES: dict[str, Price] = {
 CATALOGUE_CREATED = 1_600_000_000
 
 
+@lru_cache(maxsize=None)
 def price_object(p: Price) -> dict:
+    """Shared per price: callers must not mutate it."""
+    return _price_object(p)
+
+
+def _price_object(p: Price) -> dict:
     return {
         "id": p.id, "object": "price", "active": True, "billing_scheme": "per_unit", "created": CATALOGUE_CREATED,
         "currency": "idr", "custom_unit_amount": None, "livemode": False, "lookup_key": p.lookup_key, "metadata": {},
@@ -238,32 +244,48 @@ def invoice_created(c: Customer, k: int) -> float:
 
 
 def invoice_paid_at(c: Customer, k: int) -> float:
-    u = uniforms("invoice-paid", c.index, k)
+    """Most invoices are paid within the hour; 3% days later (the invoice shows open until then)."""
+    u = stable_int("invoice-paid", c.index, k, digits=12) / 1e12
+    v = (u * 1000) % 1
     created = invoice_created(c, k)
-    return created + (u[1] * 3 + 1) * DAY if u[0] < 0.03 else created + 60 + u[1] * 3600
+    return created + (v * 3 + 1) * DAY if u < 0.03 else created + 60 + v * 3600
+
+
+def _billing_constants(c: Customer) -> tuple[str, str, str, str, str]:
+    """Per-customer strings every invoice repeats: subscription id, email, invoice prefix, item ids."""
+    return _billing_constants_of(c.index, c.email)
+
+
+@lru_cache(maxsize=50_000)
+def _billing_constants_of(index: int, email: str) -> tuple[str, str, str, str, str]:
+    local, _, domain = email.partition("@")
+    u = uniforms("stripe-email", index)[0]
+    shown = (".".join(part.capitalize() for part in local.split(".")) + "@" + domain if u < 0.08 else
+             local.capitalize() + "@" + domain.capitalize() if u < 0.12 else email)
+    return (subscription_id(index), shown, stable_hex("inv-prefix", index, length=8).upper(),
+            make_id("si", index * 2), make_id("si", index * 2 + 1))
 
 
 def invoice(c: Customer, k: int, now: float) -> dict:
     s = c.subscription
     created = invoice_created(c, k)
-    sid = subscription_id(c.index)
+    sid, email, prefix, *item_ids = _billing_constants(c)
     iid = make_id("in", invoice_key(c.index, k))
     keys = [s.plan] + ([s.add_on] if s.add_on and s.add_on_at is not None and s.add_on_at <= created else [])
-    ps, pe = created, created + MONTH
+    period = {"end": int(created + MONTH), "start": int(created)}
     lines = []
     for n, key in enumerate(keys):
         p = PRICES[key]
         lines.append({
-            "id": make_id("il", invoice_key(c.index, k) * 2 + n), "object": "line_item", "amount": p.unit_amount,
-            "currency": "idr", "description": f"1 × {p.product_name} (at Rp {p.amount_idr:,} / month)".replace(",", "."),
+            "id": f"il_{iid[3:]}{n}", "object": "line_item", "amount": p.unit_amount,
+            "currency": "idr", "description": _LINE_DESCRIPTIONS[key],
             "discount_amounts": [], "discountable": True, "discounts": [], "invoice": iid, "livemode": False,
             "metadata": {},
             "parent": {"type": "subscription_item_details", "invoice_item_details": None,
                        "subscription_item_details": {"invoice_item": None, "proration": False,
                                                      "proration_details": {"credited_items": None},
-                                                     "subscription": sid,
-                                                     "subscription_item": make_id("si", c.index * 2 + n)}},
-            "period": {"end": int(pe), "start": int(ps)},
+                                                     "subscription": sid, "subscription_item": item_ids[n]}},
+            "period": period,
             "pricing": {"type": "price_details", "price_details": {"price": p.id, "product": p.product},
                         "unit_amount_decimal": str(p.unit_amount)},
             "quantity": 1, "taxes": [],
@@ -277,12 +299,12 @@ def invoice(c: Customer, k: int, now: float) -> dict:
         "amount_remaining": 0 if paid else total, "amount_shipping": 0, "attempt_count": 1, "attempted": True,
         "auto_advance": not paid, "billing_reason": "subscription_create" if k == 0 else "subscription_cycle",
         "collection_method": "charge_automatically", "created": int(created), "currency": "idr",
-        "customer": c.stripe_id, "customer_email": stripe_email(c), "customer_name": c.name,
+        "customer": c.stripe_id, "customer_email": email, "customer_name": c.name,
         "description": None, "due_date": None, "effective_at": int(created) + 1, "ending_balance": 0,
         "lines": {"object": "list", "data": lines, "has_more": False, "total_count": len(lines),
                   "url": f"/v1/invoices/{iid}/lines"},
         "livemode": False, "metadata": {},
-        "number": f"{stable_hex('inv-prefix', c.index, length=8).upper()}-{k + 1:04d}",
+        "number": f"{prefix}-{k + 1:04d}",
         "parent": {"type": "subscription_details", "quote_details": None,
                    "subscription_details": {"metadata": {}, "subscription": sid}},
         "period_end": int(created), "period_start": int(created), "starting_balance": 0,
@@ -292,6 +314,10 @@ def invoice(c: Customer, k: int, now: float) -> dict:
         "subtotal": total, "subtotal_excluding_tax": total, "total": total, "total_discount_amounts": [],
         "total_excluding_tax": total, "total_taxes": [],
     }
+
+
+_LINE_DESCRIPTIONS = {k: f"1 × {p.product_name} (at Rp {p.amount_idr:,} / month)".replace(",", ".")
+                      for k, p in PRICES.items()}
 
 
 # -- Stripe: subscription events ---------------------------------------------------------
