@@ -480,15 +480,19 @@ def visible_reply_count(world: "World", p: Post, ts: float) -> int:
 
 def public_author(world: "World", platform: str, pool_index: int) -> Author:
     """A member of the public (not in the CRM); their handles never collide with customers'."""
-    seed = world.profile.seed
-    r = uniforms(seed, "public", pool_index)
-    first = FIRST_NAMES[int(r[0] * len(FIRST_NAMES))]
-    last = LAST_NAMES[int(r[1] * len(LAST_NAMES))]
+    h = _mix((world.profile.seed << 32) ^ pool_index ^ 0x2545F4914F6CDD1D)
+    first = FIRST_NAMES[(h & 0xFFFF) % len(FIRST_NAMES)]
+    last = LAST_NAMES[((h >> 16) & 0xFFFF) % len(LAST_NAMES)]
     # Customers' handles never hold both "." and "_": this pattern cannot match one.
     username = f"{first}.{last}_{pool_index % 10000:04d}".lower()
-    digits = {"instagram": 17, "facebook": 16, "x": 18}[platform]
-    return Author(str(stable_int(seed, "public-user", platform, pool_index, digits=digits)), username,
-                  f"{first} {last}", None)
+    low = 10 ** (_ID_DIGITS[platform] - 1)
+    # The last seven digits are the pool index (the pool holds fewer than 10M people): unique per person.
+    user_id = 5 * low + (h % (4 * low // 10_000_000)) * 10_000_000 + pool_index % 10_000_000
+    return Author(str(user_id), username, f"{first} {last}", None)
+
+
+_ID_DIGITS = {"instagram": 17, "facebook": 16, "x": 18}
+_PLATFORM_SALT = {"instagram": 0x1F, "facebook": 0x2E, "x": 0x3D}
 
 
 def customer_author(c: "Customer", platform: str) -> Author | None:

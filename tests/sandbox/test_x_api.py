@@ -96,7 +96,10 @@ def test_rate_limit_fault_answers_429_with_reset(x, sandbox):
     THEN 429 Too Many Requests with x-rate-limit-remaining 0 and a reset epoch in the near future."""
     base, uid, s = x
     sandbox.set_faults(rate_limit_every=1, rate_limit_wait_seconds=5)
-    resp = s.get(f"{base}/users/{uid}/tweets", timeout=10)
+    try:
+        resp = s.get(f"{base}/users/{uid}/tweets", timeout=10)
+    finally:
+        sandbox.set_faults(rate_limit_wait_seconds=1)  # the default, which the shared fixture does not reset
     assert resp.status_code == 429
     assert resp.json()["title"] == "Too Many Requests"
     assert resp.headers["x-rate-limit-remaining"] == "0"

@@ -110,3 +110,14 @@ def test_staging_keys_are_unique_after_two_runs(first_load, warehouse_path):
     [(brand_replies,)] = _rows(warehouse_path,
                                "select count(*) from staging.stg_instagram__comments where is_brand_reply")
     assert brand_replies > 0
+
+
+def test_graph_throttling_is_retried(sandbox_env, sandbox, warehouse_path):
+    """GIVEN every second request throttled Graph-style (code 4/17/32/613) WHEN competitor accounts load
+    THEN the engine retries and the batch commits every competitor."""
+    sandbox.set_faults(rate_limit_every=2)
+    result = load_stream(SOURCE, "competitor_accounts", SourceConfig.from_env(SOURCE, os.environ), warehouse_path,
+                         TEST_NOW)
+    assert result.status == "committed"
+    assert result.retries >= 1
+    assert result.records == len(os.environ["PANTAU_INSTAGRAM_COMPETITOR_USERNAMES"].split(","))

@@ -111,3 +111,14 @@ def test_staging_builds_with_unique_keys_after_two_runs(first_load, warehouse_pa
     assert replies > 0 and answered >= 0.9 * replies
     [(unnamed,)] = _rows(warehouse_path, "select count(*) from staging.stg_x__mentions where author_username is null")
     assert unnamed == 0
+
+
+def test_429_waits_for_the_reset_and_retries(sandbox_env, sandbox, warehouse_path):
+    """GIVEN every second request answered 429 with x-rate-limit-reset WHEN competitor users load
+    THEN the engine waits for the reset, retries, and the batch commits every competitor."""
+    sandbox.set_faults(rate_limit_every=2, rate_limit_wait_seconds=1)
+    result = load_stream(SOURCE, "competitor_users", SourceConfig.from_env(SOURCE, os.environ), warehouse_path,
+                         TEST_NOW)
+    assert result.status == "committed"
+    assert result.retries >= 1
+    assert result.records == len(os.environ["PANTAU_X_COMPETITOR_USER_IDS"].split(","))
