@@ -26,7 +26,7 @@ from typing import Any
 
 from sandbox.api.base import BadRequest, NotFound, Request, Response, route
 from sandbox.api.instagram import (
-    GRAPH_VERSION, GraphApi, decode_cursor, modifier_arg, parse_fields, parse_time, select, sub_fields,
+    GRAPH_VERSION, GraphApi, decode_cursor, parse_fields, parse_time, select,
 )
 from sandbox.world import social as S
 from sandbox.world.timeline import DAY, graph_time

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import math
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sandbox.api.base import Api, BadRequest, NotFound, Request, Response, bearer_token, route

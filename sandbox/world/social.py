@@ -33,7 +33,7 @@ from functools import lru_cache
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Iterator
 
-from sandbox.world.draws import rng, stable_int, uniforms
+from sandbox.world.draws import stable_int, uniforms
 from sandbox.world.names import FIRST_NAMES, LAST_NAMES
 from sandbox.world.text import Message, message
 from sandbox.world.timeline import DAY

@@ -1,7 +1,7 @@
 """The Instagram Graph API contract served by the sandbox."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 import requests
