@@ -4,19 +4,50 @@
 {%- set three_decimal = "('bhd', 'jod', 'kwd', 'omr', 'tnd')" -%}
 with
 
-subscriptions as (
-    select * from {{ ref('stg_stripe__subscriptions') }}
+snapshots as (
+    {{ latest_raw_records(source('stripe', 'subscriptions')) }}
+),
+
+events as (
+    {{ latest_raw_records(source('stripe', 'events')) }}
+),
+
+{#- The same choice of current version as stg_stripe__subscriptions: latest batch, then newest event. -#}
+versions as (
+    select
+        record as subscription,
+        cast(null as bigint) as event_created,
+        batch_id,
+        extracted_at,
+    from snapshots
+    union all
+    select
+        json_extract(record, '$.data.object') as subscription,
+        cast({{ json_text('record', '$.created') }} as bigint) as event_created,
+        batch_id,
+        extracted_at,
+    from events
+    where {{ json_text('record', '$.data.object.object') }} = 'subscription'
+),
+
+latest as (
+    select *
+    from versions
+    qualify row_number() over (
+        partition by {{ json_text('subscription', '$.id') }}
+        order by batch_id desc, event_created desc nulls first
+    ) = 1
 ),
 
 items as (
     select
-        subscriptions.subscription_id,
-        subscriptions.customer_id,
-        subscriptions.created_at_utc as subscription_created_at_utc,
-        unnest(json_extract(subscriptions.items_json, '$.data[*]')) as item,
-        subscriptions.batch_id,
-        subscriptions.extracted_at,
-    from subscriptions
+        {{ json_text('subscription', '$.id') }} as subscription_id,
+        {{ json_text('subscription', '$.customer') }} as customer_id,
+        {{ utc_from_epoch(json_text('subscription', '$.created')) }} as subscription_created_at_utc,
+        unnest(json_extract(subscription, '$.items.data[*]')) as item,
+        batch_id,
+        extracted_at,
+    from latest
 ),
 
 renamed as (
