@@ -161,9 +161,10 @@ NEVER = 10**9
 @lru_cache(maxsize=1024)
 def block(world: "World", b: int) -> Block:
     seed = world.profile.seed
+    # Always a whole block (customers are a pure function of their index): the draws below
+    # must not depend on how many customers exist yet, or a later clock would redraw them.
     lo = b * CHUNK
-    hi = min(lo + CHUNK, world.customer_count())
-    n = max(0, hi - lo)
+    n = CHUNK
     is_member = np.zeros(n, bool)
     opt_at = np.full(n, np.inf)
     first_c = np.full(n, NEVER, np.int64)
@@ -214,6 +215,18 @@ def last_changed_at(blk: Block, as_of: float) -> np.ndarray:
 STATUS_NAMES = {1: "subscribed", 2: "unsubscribed", 3: "cleaned"}
 
 
+def member_email(cust) -> str:
+    """The address as the subscriber typed it: about one in six has capitals."""
+    email = cust.email
+    style = int(cust.mailchimp_hash[0], 16)
+    local, _, domain = email.partition("@")
+    if style < 2:
+        return ".".join(p.capitalize() for p in local.split(".")) + "@" + domain
+    if style == 2:
+        return local + "@" + domain.capitalize()
+    return email
+
+
 def member_record(world: "World", idx: int, as_of: float) -> dict:
     """Customer ``idx``'s Mailchimp member record as of ``as_of`` (the caller checks membership)."""
     b, k = divmod(idx, CHUNK)
@@ -224,15 +237,9 @@ def member_record(world: "World", idx: int, as_of: float) -> dict:
     gone = float(blk.end_at[k]) <= as_of
     kind = int(blk.end_kind[k]) if gone else 0
     status = "subscribed" if kind == 0 else ("unsubscribed" if kind == 1 else "cleaned")
-    email = cust.email
+    email = member_email(cust)
     h = cust.mailchimp_hash
     style = int(h[0], 16)
-    if style < 2:  # typed with capitals
-        local, _, domain = email.partition("@")
-        email = ".".join(p.capitalize() for p in local.split(".")) + "@" + domain
-    elif style == 2:
-        local, _, domain = email.partition("@")
-        email = local + "@" + domain.capitalize()
     eng = cust.engagement
     p_open = OPEN_BASE + OPEN_SLOPE * eng
     lat, lon, tz = {"ID": (-6.2, 106.8, "Asia/Jakarta"), "MY": (3.14, 101.69, "Asia/Kuala_Lumpur"),
@@ -293,7 +300,7 @@ def activity(world: "World", c: int, b: int) -> Activity:
     g = np.random.default_rng([world.profile.seed, 31, c, b])
     u_open, u_click, u_soft = g.random(n), g.random(n), g.random(n)
     first_delay = np.minimum(g.exponential(10 * 3600, n), 20 * DAY)
-    extra = np.minimum(np.cumsum(g.exponential(DAY, (n, 3)), axis=1), 7 * DAY)
+    extra = np.cumsum(np.minimum(g.exponential(8 * 3600, (n, 3)), 2 * DAY), axis=1)
     n_opens = 1 + np.minimum(3, g.poisson(0.6, n))
     click_delay = g.uniform(5, 300, n)
     link = g.integers(0, 3, n)

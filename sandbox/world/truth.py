@@ -38,6 +38,7 @@ def ground_truth(world: "World") -> dict:
             for a in world.accounts
         ],
         **_domain_truth(world),
+        **_web_email_truth(world),
     }
 
 
@@ -60,3 +61,10 @@ def _social_truth(world: "World") -> dict:
     from sandbox.world.social import social_truth
 
     return social_truth(world)
+
+
+def _web_email_truth(world: "World") -> dict:
+    """Web/app events (Mixpanel) and email marketing (Mailchimp): planted rates and shapes."""
+    from sandbox.world import email, web
+
+    return {"web": web.planted(world), "email": email.planted(world)}
