@@ -18,16 +18,14 @@ Page Insights):
   page_daily_unfollows_unique,page_impressions,page_post_engagements&period=day&since&until``:
   ranges of at most 93 days, ``paging.previous/next`` as time windows.
 
-Errors, auth and throttling follow ``GraphApi`` (see ``sandbox.api.instagram``).
+Fields, auth, errors, throttling and paging follow ``GraphApi`` (see ``sandbox.api.graph``).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from sandbox.api.base import BadRequest, NotFound, Request, Response, route
-from sandbox.api.instagram import (
-    GRAPH_VERSION, GraphApi, decode_cursor, parse_fields, parse_time, select,
-)
+from sandbox.api.graph import GRAPH_VERSION, GraphApi, decode_cursor, parse_fields, select
 from sandbox.world import social as S
 from sandbox.world.timeline import DAY, graph_time
 
@@ -53,9 +51,6 @@ class FacebookApi(GraphApi):
                       (4, 403, "(#4) Application request limit reached"),
                       (17, 400, "(#17) User request limit reached"),
                       (613, 400, "(#613) Calls to this api have exceeded the rate limit."))
-
-    def usage_owner(self) -> str:
-        return self.world.account("facebook").id
 
     def extractor_settings(self, base_url: str) -> dict[str, str]:
         w = self.world
@@ -117,42 +112,19 @@ class FacebookApi(GraphApi):
 
     @route("GET", r"/(?P<id>\d+_\d+)")
     def get_post(self, req: Request) -> Response:
-        p = S.decode_post_id(self.world, "facebook", req.params["id"])
-        if p is None:
-            raise NotFound
+        p = self.post_or_404(req)
         return Response.json(self._post_record(p, parse_fields(req.arg("fields") or "id,message,created_time")))
 
     @route("GET", r"/(?P<id>\d+)/(?P<edge>posts|feed|published_posts)")
     def list_posts(self, req: Request) -> Response:
-        w = self.world
         a = self._page(req)
         fields = parse_fields(req.arg("fields") or "id,message,created_time")
-        limit = self.limit(req, 25, 100)
-        since = parse_time(req.arg("since"), "since")
-        until = parse_time(req.arg("until"), "until")
-        now = w.timeline.as_of_ts
-        indices = S.post_indices(w, a, since, until)
-        hi = indices.stop - 1
-        if req.arg("after"):
-            hi = min(hi, decode_cursor(req.arg("after")) - 1)
-        out, served = [], []
-        i = hi
-        while i >= indices.start and len(out) < limit:
-            p = S.post(w, a, i)
-            if p.created_ts <= now and (since is None or p.created_ts >= since) and (until is None or p.created_ts <= until):
-                out.append(self._post_record(p, fields))
-                served.append(i)
-            i -= 1
-        has_next = bool(served) and i >= indices.start and (since is None or S.post_time(w, a, i) >= since)
-        out = self.with_record_faults(out, key="id", optional="message")
-        return self.page(req, out, served[0] if served else 0, served[-1] if served else 0, has_next)
+        return self.post_page(req, a, lambda p: self._post_record(p, fields), optional="message")
 
     @route("GET", r"/(?P<id>\d+_\d+)/comments")
     def comments(self, req: Request) -> Response:
         w = self.world
-        p = S.decode_post_id(w, "facebook", req.params["id"])
-        if p is None:
-            raise NotFound
+        p = self.post_or_404(req)
         fields = parse_fields(req.arg("fields") or "id,message,created_time")
         stream = (req.arg("filter") or "toplevel") == "stream"
         if (req.arg("filter") or "toplevel") not in ("toplevel", "stream"):
@@ -196,9 +168,7 @@ class FacebookApi(GraphApi):
         a = self._page(req)
         if not a.is_own:
             return self._error(403, "(#10) This endpoint requires the 'read_insights' permission", 10)
-        metrics = [m.strip() for m in (req.arg("metric") or "").split(",") if m.strip()]
-        if not metrics:
-            raise BadRequest("(#100) The parameter metric is required")
+        metrics = self.metrics(req)
         unknown = [m for m in metrics if m not in PAGE_METRICS]
         if unknown:
             raise BadRequest(f"(#100) The value must be a valid insights metric: {unknown[0]}")
