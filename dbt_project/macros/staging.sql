@@ -35,3 +35,21 @@
 {% macro to_local(utc_expr) -%}
     timezone('{{ var("reporting_timezone") }}', timezone('UTC', {{ utc_expr }}))
 {%- endmacro %}
+
+{#- The latest version of each record on each local day, for the daily snapshot
+    streams (a Page, an account, a user): raw keeps every fetch, a model keeps one
+    snapshot per record and reporting-zone day. -#}
+{% macro latest_daily_snapshots(relation) -%}
+    select
+        record,
+        context,
+        record_key,
+        batch_id,
+        extracted_at,
+        cast({{ to_local("timezone('UTC', extracted_at)") }} as date) as snapshot_date
+    from {{ relation }}
+    qualify row_number() over (
+        partition by record_key, snapshot_date
+        order by batch_id desc, page_number desc, record_index desc
+    ) = 1
+{%- endmacro %}

@@ -3,18 +3,7 @@ with
 
 source as (
 
-    select
-        record,
-        record_key,
-        context,
-        batch_id,
-        extracted_at,
-        cast({{ to_local("timezone('UTC', extracted_at)") }} as date) as snapshot_date
-    from {{ source('instagram', 'competitor_accounts') }}
-    qualify row_number() over (
-        partition by record_key, snapshot_date
-        order by batch_id desc, page_number desc, record_index desc
-    ) = 1
+    {{ latest_daily_snapshots(source('instagram', 'competitor_accounts')) }}
 
 ),
 
