@@ -3,31 +3,14 @@ with
 
 source as (
 
-    select
-        record,
-        record_key,
-        batch_id,
-        extracted_at,
-        cast({{ to_local("timezone('UTC', extracted_at)") }} as date) as snapshot_date
-    from {{ source('x', 'competitor_users') }}
-    qualify row_number() over (
-        partition by record_key, snapshot_date
-        order by batch_id desc, page_number desc, record_index desc
-    ) = 1
+    {{ latest_daily_snapshots(source('x', 'competitor_users')) }}
 
 ),
 
 renamed as (
 
     select
-        {{ json_text('record', '$.id') }} as user_id,
-        lower({{ json_text('record', '$.username') }}) as username,
-        {{ json_text('record', '$.name') }} as display_name,
-        cast({{ json_text('record', '$.public_metrics.followers_count') }} as bigint) as followers_count,
-        cast({{ json_text('record', '$.public_metrics.following_count') }} as bigint) as following_count,
-        cast({{ json_text('record', '$.public_metrics.tweet_count') }} as bigint) as tweet_count,
-        cast({{ json_text('record', '$.public_metrics.listed_count') }} as bigint) as listed_count,
-        {{ utc_from_iso(json_text('record', '$.created_at')) }} as account_created_at_utc,
+        {{ x_user_columns('record') }},
         snapshot_date,
         batch_id,
         extracted_at
