@@ -12,31 +12,8 @@ events as (
     {{ latest_raw_records(source('stripe', 'events')) }}
 ),
 
-{#- The same choice of current version as stg_stripe__subscriptions: latest batch, then newest event. -#}
-versions as (
-    select
-        record as subscription,
-        cast(null as bigint) as event_created,
-        batch_id,
-        extracted_at,
-    from snapshots
-    union all
-    select
-        json_extract(record, '$.data.object') as subscription,
-        cast({{ json_text('record', '$.created') }} as bigint) as event_created,
-        batch_id,
-        extracted_at,
-    from events
-    where {{ json_text('record', '$.data.object.object') }} = 'subscription'
-),
-
 latest as (
-    select *
-    from versions
-    qualify row_number() over (
-        partition by {{ json_text('subscription', '$.id') }}
-        order by batch_id desc, event_created desc nulls first
-    ) = 1
+    {{ stripe_latest_subscription_versions('snapshots', 'events') }}
 ),
 
 items as (

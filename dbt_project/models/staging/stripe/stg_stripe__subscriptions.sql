@@ -1,7 +1,6 @@
 {#- The current state of each subscription: the newest of the listed snapshots and
-    the objects carried by customer.subscription.* events.  Batches share one
-    sequence, so the row from the latest batch is the latest knowledge; inside an
-    events batch the newest event wins (it carries the state after the last change). -#}
+    the objects carried by customer.subscription.* events (the rule is in
+    stripe_latest_subscription_versions, shared with stg_stripe__subscription_items). -#}
 with
 
 snapshots as (
@@ -12,32 +11,8 @@ events as (
     {{ latest_raw_records(source('stripe', 'events')) }}
 ),
 
-versions as (
-    select
-        record as subscription,
-        'list' as state_source,
-        cast(null as bigint) as event_created,
-        batch_id,
-        extracted_at,
-    from snapshots
-    union all
-    select
-        json_extract(record, '$.data.object') as subscription,
-        'event' as state_source,
-        cast({{ json_text('record', '$.created') }} as bigint) as event_created,
-        batch_id,
-        extracted_at,
-    from events
-    where {{ json_text('record', '$.data.object.object') }} = 'subscription'
-),
-
 latest as (
-    select *
-    from versions
-    qualify row_number() over (
-        partition by {{ json_text('subscription', '$.id') }}
-        order by batch_id desc, event_created desc nulls first
-    ) = 1
+    {{ stripe_latest_subscription_versions('snapshots', 'events') }}
 ),
 
 renamed as (

@@ -1,0 +1,34 @@
+{#- Helpers for the Stripe models. -#}
+
+{#- The current version of each subscription object, from the listed snapshots and the
+    objects carried by customer.subscription.* events (both already reduced to their
+    latest raw record): `stripe_latest_subscription_versions('snapshots', 'events')`.
+    Batches share one sequence, so the version from the latest batch is the latest
+    knowledge; inside an events batch the newest event wins (it carries the state after
+    the last change).  Returns subscription (the object as JSON), state_source ('list'
+    or 'event'), event_created, batch_id, extracted_at. -#}
+{% macro stripe_latest_subscription_versions(snapshots, events) -%}
+    select *
+    from (
+        select
+            record as subscription,
+            'list' as state_source,
+            cast(null as bigint) as event_created,
+            batch_id,
+            extracted_at,
+        from {{ snapshots }}
+        union all
+        select
+            json_extract(record, '$.data.object') as subscription,
+            'event' as state_source,
+            cast({{ json_text('record', '$.created') }} as bigint) as event_created,
+            batch_id,
+            extracted_at,
+        from {{ events }}
+        where {{ json_text('record', '$.data.object.object') }} = 'subscription'
+    ) as versions
+    qualify row_number() over (
+        partition by {{ json_text('subscription', '$.id') }}
+        order by batch_id desc, event_created desc nulls first
+    ) = 1
+{%- endmacro %}
