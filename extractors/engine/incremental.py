@@ -69,11 +69,29 @@ def format_instant(moment: datetime, style: str) -> str:
     raise ValueError(f"unknown time format {style!r}; use unix, unix_ms, iso8601 or date")
 
 
+_PATH_PARTS: dict[str, tuple[str, ...]] = {}
+_ABSENT = object()
+
+
 def dotted(record: Any, path: str) -> Any:
-    """The value at a dotted path (``properties.hs_lastmodifieddate``), None when absent."""
+    """The value at a dotted path (``properties.hs_lastmodifieddate``), None when absent.
+
+    Called for every record, several times: parsed JSON is plain dicts, which
+    take a fast path (an ``isinstance`` check against ``typing.Mapping`` costs
+    more than the lookup itself); other mappings still work.
+    """
+    parts = _PATH_PARTS.get(path)
+    if parts is None:
+        parts = tuple(path.split("."))
+        if len(_PATH_PARTS) < 4096:  # paths come from declarations; the cap only guards odd callers
+            _PATH_PARTS[path] = parts
     current = record
-    for part in path.split("."):
-        if isinstance(current, Mapping) and part in current:
+    for part in parts:
+        if type(current) is dict:
+            current = current.get(part, _ABSENT)
+            if current is _ABSENT:
+                return None
+        elif isinstance(current, Mapping) and part in current:
             current = current[part]
         else:
             return None

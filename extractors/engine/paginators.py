@@ -8,14 +8,13 @@ next run (Zendesk's ``after_cursor``).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ContextManager, Iterator, Mapping, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from extractors.engine.errors import ExtractionError
-from extractors.engine.http import Request
+from extractors.engine.http import Request, loads
 from extractors.engine.incremental import dotted, epoch_ms, parse_instant
 
 
@@ -324,7 +323,7 @@ class JsonLines(Paginator):
             rejects: list[Reject] = []
             for line in lines:
                 try:
-                    record = json.loads(line)
+                    record = loads(line)
                 except ValueError as exc:
                     rejects.append(Reject(line, f"not JSON: {exc}"))
                 else:

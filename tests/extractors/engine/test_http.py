@@ -1,7 +1,9 @@
 """The HTTP client: bounded retries, waits, timeouts and secrets kept out of errors."""
 from __future__ import annotations
 
+import json
 import logging
+import math
 import socket
 from typing import Any
 
@@ -11,7 +13,7 @@ import requests
 from extractors.engine.auth import BasicAuth, BearerToken, QueryParam
 from extractors.engine.declarations import Setting
 from extractors.engine.errors import ExtractionError
-from extractors.engine.http import Request
+from extractors.engine.http import Request, loads
 from extractors.engine.rate_limits import GraphApiRateLimit, HubSpotRateLimit, XRateLimit, ZendeskRateLimit
 
 from .conftest import FakeTime, FixtureServer, Reply, make_client, make_source
@@ -244,3 +246,42 @@ def test_query_param_auth_is_sent_but_redacted_in_descriptions(server: FixtureSe
     get(server, client)
     assert server.received[0].query["api_key"] == TOKEN
     assert TOKEN not in client.describe(Request("GET", server.url + "/items", {"api_key": TOKEN}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('{"id": 18446744073709551615, "n": -9223372036854775808}', {"id": 2**64 - 1, "n": -(2**63)}, id="64-bit-edges"),
+        pytest.param('{"id": 123456789012345678901234567890}', {"id": 123456789012345678901234567890}, id="beyond-64-bits"),
+        pytest.param(b'{"id": "123456789012345678901234567890", "x": 0.1}', {"id": "123456789012345678901234567890", "x": 0.1}, id="long-digits-in-a-string"),
+        pytest.param('{"name": "Sinta \\u00d1and\\u00fa \\ud83c\\udf0f", "ok": true, "none": null}', {"name": "Sinta Ñandú 🌏", "ok": True, "none": None}, id="escapes"),
+    ],
+)
+def test_loads_reads_json_exactly(text: str | bytes, expected: Any) -> None:
+    """GIVEN JSON text WHEN parsed THEN the values are exactly the standard library's, big integers included."""
+    value = loads(text)
+    assert value == expected and value == json.loads(text)
+    assert [type(v) for v in value.values()] == [type(v) for v in expected.values()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"x": NaN}', id="nan"),
+        pytest.param('{"x": Infinity}', id="infinity"),
+        pytest.param('{"x": 1e400}', id="overflowing-float"),
+        pytest.param('{"x": 1', id="truncated"),
+    ],
+)
+def test_loads_refuses_what_is_not_json(text: str) -> None:
+    """GIVEN text that is not JSON (NaN and Infinity are not) WHEN parsed THEN ValueError."""
+    with pytest.raises(ValueError):
+        loads(text)
+
+
+def test_a_success_body_with_nan_is_still_read(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN a 200 whose JSON holds NaN (a sloppy encoder) WHEN fetched THEN the standard parser reads it,
+    so the spool can quarantine that one record instead of the page failing."""
+    server.route("GET", "/items", Reply(200, body='{"data": [{"id": 1, "x": NaN}, {"id": 2}]}'))
+    body = get(server, make_client(make_source(server.url), fake_time))
+    assert body["data"][1] == {"id": 2} and math.isnan(body["data"][0]["x"])
