@@ -49,11 +49,23 @@ class ForEachRecordOf:
     recent parents are refreshed too), optionally filtered by ``where``, and
     issues one paged request sequence per parent.  ``fields`` maps a
     placeholder name to a dotted path in the parent record.
+
+    ``batch_size`` > 1 puts up to that many parents into one request, for
+    batch endpoints: an item of a ``json_body`` (or ``params``) list that
+    names a fan-out placeholder is repeated once per parent of the request,
+    so ``{"inputs": [{"id": "{deal_id}"}]}`` becomes ``{"inputs": [{"id":
+    "1"}, {"id": "2"}, ...]}``; fan-out placeholders anywhere else are a
+    configuration error.  ``child_fields`` maps a placeholder to a dotted path
+    in a child record naming its parent (``{"deal_id": "from.id"}``), so each
+    raw row's context names its own parent; without it (or when a record
+    names no parent of the request) the context lists the request's parents.
     """
 
     stream: str
     fields: Mapping[str, str]
     where: Callable[[Mapping[str, Any]], bool] | None = None
+    batch_size: int = 1
+    child_fields: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

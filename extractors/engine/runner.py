@@ -30,7 +30,8 @@ class Page:
     """One page of records with its lineage.
 
     request: ``METHOD <redacted absolute URL>`` (+ compact redacted JSON body).
-    context: the fan-out placeholder values this page was fetched for.
+    context: the fan-out placeholder values this page was fetched for (for a
+        batched fan-out, each placeholder's list of values in the request).
     number: 1-based page number within its request sequence.
     rejects: parts of the response that are not records, for quarantine.
     """
@@ -40,6 +41,8 @@ class Page:
     context: dict[str, Any]
     number: int
     rejects: list[Reject] = field(default_factory=list)
+    # Batched fan-out only: one context per record (its own parent), or None where it names none.
+    record_contexts: list[dict[str, Any] | None] | None = None
 
 
 def record_key(stream: Stream, record: Mapping[str, Any], source: str = "") -> str:
@@ -92,6 +95,44 @@ def _fill_any(value: Any, values: Mapping[str, Any]) -> Any:
     return value
 
 
+def _names_in(value: Any) -> set[str]:
+    """The placeholder names used anywhere in a template value."""
+    if isinstance(value, str):
+        return set(_PLACEHOLDER.findall(value))
+    if isinstance(value, Mapping):
+        return set().union(*(_names_in(v) for v in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_names_in(v) for v in value))
+    return set()
+
+
+def _fill_batch(value: Any, values: Mapping[str, Any], contexts: list[dict[str, Any]], names: frozenset[str]) -> Any:
+    """Fill a template for a batch of fan-out ``contexts``.
+
+    A list item naming a fan-out placeholder is repeated once per context;
+    a fan-out placeholder outside a list item has no single value.
+    """
+    if isinstance(value, str):
+        used = names & _names_in(value)
+        if used:
+            raise ConfigError(
+                f"placeholder {{{sorted(used)[0]}}} in {value!r} is filled per parent, so a batched fan-out "
+                "needs it inside an item of a list (repeated once per parent)"
+            )
+        return fill(value, values, strict=False)
+    if isinstance(value, Mapping):
+        return {k: _fill_batch(v, values, contexts, names) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        out: list[Any] = []
+        for item in value:
+            if names & _names_in(item):
+                out.extend(_fill_any(item, {**values, **context}) for context in contexts)
+            else:
+                out.append(_fill_batch(item, values, contexts, names))
+        return out
+    return value
+
+
 class _Transport:
     """The paginators' view of the client, bound to one stream."""
 
@@ -133,6 +174,10 @@ class StreamRun:
             raise ValueError("now must be timezone-aware")
         if isinstance(stream.fan_out, ForEachRecordOf) and parents is None:
             raise ValueError(f"{source.name}/{stream.name} fans out over {stream.fan_out.stream!r}: pass its records as parents")
+        if isinstance(stream.fan_out, ForEachRecordOf) and (
+            not isinstance(stream.fan_out.batch_size, int) or stream.fan_out.batch_size < 1
+        ):
+            raise ConfigError(f"{source.name}/{stream.name}: batch_size must be a whole number >= 1")
         self.source = source
         self.stream = stream
         self.config = config
@@ -190,9 +235,10 @@ class StreamRun:
         )
         transport = _Transport(self)
         try:
-            for context in self._contexts():
+            for context, batch in self._request_contexts():
                 for patch in plan.patches() if plan else [RequestPatch()]:
-                    first = patch.apply(self._first_request(context))
+                    unpatched = self._first_request(context) if batch is None else self._batch_request(batch)
+                    first = patch.apply(unpatched)
                     walk = self.stream.paginator.walk(first, transport)
                     for number, fetched in enumerate(walk, start=1):
                         if plan:
@@ -200,13 +246,70 @@ class StreamRun:
                         self.pages_count += 1
                         self.records_count += len(fetched.records)
                         self.rejects_count += len(fetched.rejects)
-                        yield Page(fetched.records, self.client.describe(fetched.request), dict(context), number, fetched.rejects)
+                        yield Page(
+                            fetched.records,
+                            self.client.describe(fetched.request),
+                            dict(context),
+                            number,
+                            fetched.rejects,
+                            None if batch is None else self._own_parents(fetched.records, batch),
+                        )
                     if plan:
                         plan.sequence_done(patch, walk.resume_token)
         finally:
             if self._owns_client:
                 self.client.close()
         self._state_after = plan.state_after() if plan else {}
+
+    def _batch_request(self, batch: list[dict[str, Any]]) -> Request:
+        """The first request for several parents at once (``ForEachRecordOf.batch_size`` > 1)."""
+        scalars = self.config.scalar_values()
+        names = frozenset(batch[0])
+        try:
+            base = fill(self.config.base_url, scalars, strict=True)
+            if names & _names_in(self.stream.path):
+                raise ConfigError(f"path {self.stream.path!r} names a fan-out placeholder, which a batched fan-out cannot fill")
+            path = fill(self.stream.path, scalars, strict=True, quote_values=True)
+            params = {k: _fill_batch(v, scalars, batch, names) for k, v in self.stream.params.items()}
+            body = (
+                _fill_batch(self.stream.json_body, scalars, batch, names) if self.stream.json_body is not None else None
+            )
+        except ConfigError as exc:
+            raise ConfigError(f"{self.source.name}/{self.stream.name}: {exc}") from None
+        return Request(self.stream.method.upper(), base + path, params, body)
+
+    def _own_parents(self, records: list[Any], batch: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+        """Each record's own parent context, by ``child_fields``; None where it names none of the batch."""
+        child_fields = self.stream.fan_out.child_fields  # type: ignore[union-attr]
+        if not child_fields:
+            return [None] * len(records)
+        names = tuple(child_fields)
+        by_values = {tuple(str(context[n]) for n in names): context for context in batch}
+        own = []
+        for record in records:
+            values = tuple(dotted(record, child_fields[n]) for n in names)
+            own.append(None if None in values else by_values.get(tuple(str(v) for v in values)))
+        return own
+
+    def _request_contexts(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]] | None]]:
+        """(page context, batch of parent contexts or None) per request sequence."""
+        fan_out = self.stream.fan_out
+        if not isinstance(fan_out, ForEachRecordOf) or fan_out.batch_size == 1:
+            for context in self._contexts():
+                yield context, None
+            return
+        batch: list[dict[str, Any]] = []
+        for context in self._parent_contexts(fan_out):
+            batch.append(context)
+            if len(batch) == fan_out.batch_size:
+                yield self._listed(batch), batch
+                batch = []
+        if batch:
+            yield self._listed(batch), batch
+
+    @staticmethod
+    def _listed(batch: list[dict[str, Any]]) -> dict[str, Any]:
+        return {name: [context[name] for context in batch] for name in batch[0]}
 
     def _first_request(self, context: Mapping[str, Any]) -> Request:
         values = {**self.config.scalar_values(), **context}

@@ -1,6 +1,7 @@
 """Running declared streams: fan-out, placeholders, incremental state, lineage, keys."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,125 @@ def test_record_key_missing_part_is_malformed(record: dict) -> None:
 def test_cursor_value(stream: Stream, record: dict, expected: str | None) -> None:
     """GIVEN a record WHEN its cursor is read THEN the raw value as text, or None."""
     assert cursor_value(stream, record) == expected
+
+
+def _deal_contacts(batch_size: int, child_fields: dict[str, str] | None = {"deal_id": "from.id"}) -> Stream:  # noqa: B006
+    return Stream(
+        "deal_contacts",
+        "/crm/v4/associations/deals/contacts/batch/read",
+        method="POST",
+        json_body={"inputs": [{"id": "{deal_id}"}], "portal": "{portal}"},
+        record_path=("results",),
+        primary_key=("from.id",),
+        paginator=SinglePage(),
+        fan_out=ForEachRecordOf(
+            "deals", {"deal_id": "id"}, where=lambda deal: deal.get("open", True), batch_size=batch_size,
+            child_fields=child_fields,
+        ),
+    )
+
+
+def _batch_read_reply(server: FixtureServer) -> None:
+    """Answers one result per requested id, plus one naming a deal nobody asked for when d3 is asked."""
+
+    def ids_in(received) -> list[str]:  # noqa: ANN001 - test helper
+        return [i["id"] for i in received.body["inputs"]]
+
+    for ids_asked in (["d1"], ["d2"], ["d3"], ["d4"], ["d5"], ["d1", "d2"], ["d3", "d4"], ["d1", "d2", "d3"], ["d4", "d5"]):
+        results = [{"from": {"id": i}, "to": [{"toObjectId": 100 + int(i[1])}]} for i in ids_asked]
+        if "d3" in ids_asked:
+            results.append({"from": {"id": "d9"}, "to": []})
+        server.route("POST", "/crm/v4/associations/deals/contacts/batch/read", Reply(200, body={"results": results}),
+                     match=lambda r, want=ids_asked: ids_in(r) == want)
+
+
+PARENT_DEALS = [
+    {"id": "d1"}, {"id": "d2"}, {"id": "d1"}, {"id": "closed", "open": False}, {"name": "no id"},
+    {"id": "d3"}, {"id": "d4"}, {"id": "d5"},
+]
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "requested"),
+    [
+        pytest.param(1, [["d1"], ["d2"], ["d3"], ["d4"], ["d5"]], id="default-one-parent-a-request"),
+        pytest.param(2, [["d1", "d2"], ["d3", "d4"], ["d5"]], id="two-a-request"),
+        pytest.param(3, [["d1", "d2", "d3"], ["d4", "d5"]], id="three-a-request"),
+    ],
+)
+def test_batched_fan_out_puts_up_to_batch_size_parents_in_one_request(
+    server: FixtureServer, fake_time: FakeTime, batch_size: int, requested: list[list[str]]
+) -> None:
+    """GIVEN 5 qualifying unique deals (plus a duplicate, a filtered one and one without id)
+    WHEN deal_contacts fans out with batch_size 1, 2 or 3
+    THEN each request's inputs list holds its parents in order (the list item repeated per parent,
+    the other body values filled once) and every record comes back once."""
+    _batch_read_reply(server)
+    source = make_source(server.url, _deal_contacts(batch_size), name="hubspot", settings=(Setting("portal", "portal"),))
+    pages, run = run_stream(source, source.streams[0], fake_time, env={"PANTAU_HUBSPOT_PORTAL": "p7"}, parents=PARENT_DEALS)
+    assert [[i["id"] for i in r.body["inputs"]] for r in server.received] == requested
+    assert {r.body["portal"] for r in server.received} == {"p7"}
+    assert sorted(r["from"]["id"] for p in pages for r in p.records) == ["d1", "d2", "d3", "d4", "d5", "d9"]
+    assert (run.requests, run.pages_count, run.skipped_parents) == (len(requested), len(requested), 1)
+
+
+def test_batched_fan_out_contexts_name_each_records_own_parent(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN batch_size 2 and child_fields {"deal_id": "from.id"}
+    WHEN deal_contacts runs
+    THEN a page's context lists the request's deal ids, each record's context is its own deal,
+    and a record naming a deal the request did not ask for (d9) gets none (the page's list stands)."""
+    _batch_read_reply(server)
+    source = make_source(server.url, _deal_contacts(2), name="hubspot", settings=(Setting("portal", "portal"),))
+    pages, _ = run_stream(source, source.streams[0], fake_time, env={"PANTAU_HUBSPOT_PORTAL": "p7"}, parents=PARENT_DEALS)
+    assert [p.context for p in pages] == [{"deal_id": ["d1", "d2"]}, {"deal_id": ["d3", "d4"]}, {"deal_id": ["d5"]}]
+    assert [p.record_contexts for p in pages] == [
+        [{"deal_id": "d1"}, {"deal_id": "d2"}],
+        [{"deal_id": "d3"}, {"deal_id": "d4"}, None],
+        [{"deal_id": "d5"}],
+    ]
+    assert '"inputs":[{"id":"d1"},{"id":"d2"}]' in pages[0].request
+
+
+def test_one_parent_a_request_keeps_the_page_context(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN the default batch_size 1 WHEN deal_contacts runs THEN pages carry their parent as context and no per-record contexts."""
+    _batch_read_reply(server)
+    source = make_source(server.url, _deal_contacts(1), name="hubspot", settings=(Setting("portal", "portal"),))
+    pages, _ = run_stream(source, source.streams[0], fake_time, env={"PANTAU_HUBSPOT_PORTAL": "p7"}, parents=PARENT_DEALS[:2])
+    assert [(p.context, p.record_contexts) for p in pages] == [({"deal_id": "d1"}, None), ({"deal_id": "d2"}, None)]
+
+
+def test_batched_fan_out_without_child_fields_lists_the_requests_parents(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN batch_size 2 and no child_fields WHEN run THEN records have no context of their own; the page's list stands."""
+    _batch_read_reply(server)
+    source = make_source(server.url, _deal_contacts(2, None), name="hubspot", settings=(Setting("portal", "portal"),))
+    pages, _ = run_stream(source, source.streams[0], fake_time, env={"PANTAU_HUBSPOT_PORTAL": "p7"}, parents=PARENT_DEALS[:2])
+    assert [(p.context, p.record_contexts) for p in pages] == [({"deal_id": ["d1", "d2"]}, [None, None])]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"json_body": {"inputs": [{"id": "x"}], "first": "{deal_id}"}},
+                     r"hubspot/deal_contacts: placeholder \{deal_id\} in '\{deal_id\}' is filled per parent", id="body-scalar"),
+        pytest.param({"params": {"id": "{deal_id}"}}, r"placeholder \{deal_id\} in '\{deal_id\}' is filled per parent", id="param"),
+        pytest.param({"path": "/deals/{deal_id}/contacts"}, r"names a fan-out placeholder", id="path"),
+    ],
+)
+def test_batched_fan_out_refuses_a_placeholder_with_no_single_value(
+    server: FixtureServer, fake_time: FakeTime, changes: dict, message: str
+) -> None:
+    """GIVEN batch_size 2 and a fan-out placeholder outside a list item WHEN run THEN ConfigError, before any request."""
+    stream = dataclasses.replace(_deal_contacts(2), **changes)
+    source = make_source(server.url, stream, name="hubspot")
+    with pytest.raises(ConfigError, match=message):
+        run_stream(source, stream, fake_time, parents=PARENT_DEALS)
+    assert server.received == []
+
+
+@pytest.mark.parametrize("batch_size", [pytest.param(0, id="zero"), pytest.param(2.5, id="fraction")])
+def test_batch_size_must_be_a_whole_number_of_at_least_one(server: FixtureServer, batch_size: object) -> None:
+    """GIVEN an invalid batch_size WHEN a run is created THEN ConfigError names the stream."""
+    stream = dataclasses.replace(_deal_contacts(1), fan_out=ForEachRecordOf("deals", {"deal_id": "id"}, batch_size=batch_size))
+    source = make_source(server.url, stream, name="hubspot")
+    with pytest.raises(ConfigError, match="hubspot/deal_contacts: batch_size"):
+        StreamRun(source, stream, SourceConfig.from_env(source, {}), None, NOW, parents=[])
