@@ -121,6 +121,7 @@ def load_stream(
                 context=page.context,
                 number=page.number,
                 extracted_at=datetime.now(timezone.utc),
+                record_contexts=page.record_contexts,
             )
             for reject in page.rejects:
                 spool.quarantine(reject.reason, reject.raw, page.request)

@@ -46,6 +46,12 @@ SOURCE = Source(
             params={"access_token": "{token}"},
             fan_out=ForEachRecordOf("items", {"item_id": "id"}),
         ),
+        Stream(
+            name="batched_notes",
+            path="/v1/notes",
+            params={"access_token": "{token}", "item_id": ["{item_id}"]},
+            fan_out=ForEachRecordOf("items", {"item_id": "id"}, batch_size=2, child_fields={"item_id": "item_id"}),
+        ),
     ),
     read_timeout=30.0,
 )
@@ -72,7 +78,10 @@ class ApiWorld:
         return [q for p, q in self.received if p == "/v1/items"]
 
     def note_requests(self) -> list[str]:
-        return sorted(p.split("/")[3] for p, _ in self.received if p.endswith("/notes"))
+        return sorted(p.split("/")[3] for p, _ in self.received if p.endswith("/notes") and p != "/v1/notes")
+
+    def batched_note_requests(self) -> int:
+        return sum(1 for p, _ in self.received if p == "/v1/notes")
 
 
 def _instant(text: str) -> datetime:
@@ -102,6 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(401, {"error": "bad token"})
         if parts.path == "/v1/items":
             return self._items(world, query)
+        if parts.path == "/v1/notes":  # several items at once: ?item_id=a&item_id=b
+            asked = [v for k, v in parse_qsl(parts.query) if k == "item_id"]
+            return self._json(200, {"data": [{**n, "item_id": i} for i in asked for n in world.notes.get(i, [])]})
         segments = parts.path.split("/")
         if len(segments) == 5 and segments[4] == "notes":
             return self._json(200, {"data": world.notes.get(segments[3], [])})

@@ -139,6 +139,30 @@ def test_malformed_records_are_quarantined_with_their_reason_and_do_not_fail_the
     assert harness.query("SELECT status, records, quarantined FROM audit.load_batches") == [("committed", 2, 3)]
 
 
+def test_numbers_json_cannot_hold_are_quarantined_and_big_integers_land_exactly(harness):
+    """GIVEN an API answering NaN and Infinity in two records (as sloppy encoders do),
+    an integer beyond 64 bits and a null in two others
+    WHEN items is loaded
+    THEN the two good records land unchanged and the other two are quarantined with their reason."""
+    harness.world.items = [
+        item("1", score=float("nan")), item("2", big=2**70, note=None), item("3", score=float("inf")), item("4"),
+    ]
+
+    result = harness.load("items")
+
+    assert (result.status, result.records, result.quarantined) == ("committed", 2, 2)
+    assert harness.query(
+        "SELECT record_key, record->>'big', json_type(record->'note') FROM raw.\"testapi__items\" ORDER BY 1"
+    ) == [("2", "1180591620717411303424", "NULL"), ("4", None, None)]
+    # Not JSON, so the quarantined text is the record's Python repr.
+    assert harness.query("SELECT record, reason FROM audit.quarantined_records ORDER BY 1") == [
+        ("{'id': '1', 'updated_at': '2026-06-01T00:00:00Z', 'score': nan}",
+         "record is not representable as JSON: Out of range float values are not JSON compliant"),
+        ("{'id': '3', 'updated_at': '2026-06-01T00:00:00Z', 'score': inf}",
+         "record is not representable as JSON: Out of range float values are not JSON compliant"),
+    ]
+
+
 @pytest.mark.parametrize(
     "fault",
     [pytest.param({"fail_from_page": 3}, id="http-500-forever"), pytest.param({"drop_from_page": 3}, id="connection-dropped")],
@@ -238,6 +262,31 @@ def test_a_child_stream_consumes_only_parent_batches_it_has_not_seen(harness):
     assert harness.world.note_requests() == []
     assert (third_notes.status, third_notes.records, third_notes.requests) == ("committed", 0, 0)
     assert harness.state("notes") == {"parents_through_batch": 3}
+
+
+def test_a_batched_child_stream_lands_each_record_with_its_own_parent_as_context(harness):
+    """GIVEN items a, b, c landed and notes for each (two for c)
+    WHEN batched_notes (two items a request) is loaded
+    THEN two requests are made, each raw row's context is its own item and its request names both items asked."""
+    harness.world.items = [item("a"), item("b"), item("c")]
+    harness.world.notes = {"a": [{"id": "na"}], "b": [{"id": "nb"}], "c": [{"id": "nc1"}, {"id": "nc2"}]}
+    harness.load("items")
+
+    result = harness.load("batched_notes")
+
+    assert (result.status, result.records, result.requests) == ("committed", 4, 2)
+    assert harness.world.batched_note_requests() == 2
+    rows = harness.query(
+        'SELECT record_key, context::VARCHAR, regexp_extract_all(request, \'item_id=(\\w+)\', 1) '
+        'FROM raw."testapi__batched_notes" ORDER BY 1'
+    )
+    assert rows == [
+        ("na", '{"item_id":"a"}', ["a", "b"]),
+        ("nb", '{"item_id":"b"}', ["a", "b"]),
+        ("nc1", '{"item_id":"c"}', ["c"]),
+        ("nc2", '{"item_id":"c"}', ["c"]),
+    ]
+    assert SECRET not in "".join(r for (r,) in harness.query('SELECT request FROM raw."testapi__batched_notes"'))
 
 
 def test_an_empty_first_batch_still_creates_the_raw_table(harness):
