@@ -1,31 +1,16 @@
 """The Facebook Pages Graph API contract served by the sandbox."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 import requests
+
+from tests.sandbox.clients import bearer_session, graph_ts, walk_graph
 
 
 @pytest.fixture
 def fb(sandbox_env):
-    session = requests.Session()
-    session.headers["Authorization"] = "Bearer " + sandbox_env["PANTAU_FACEBOOK_ACCESS_TOKEN"]
+    session = bearer_session(sandbox_env["PANTAU_FACEBOOK_ACCESS_TOKEN"])
     return sandbox_env["PANTAU_FACEBOOK_BASE_URL"], sandbox_env["PANTAU_FACEBOOK_PAGE_ID"], session
-
-
-def _walk(session, url, params):
-    pages, records = 0, []
-    while url:
-        body = session.get(url, params=params, timeout=10).json()
-        pages += 1
-        records += body["data"]
-        url, params = body.get("paging", {}).get("next"), None
-    return pages, records
-
-
-def _ts(text):
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").timestamp()
 
 
 POST_FIELDS = "id,created_time,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
@@ -35,10 +20,10 @@ def test_posts_pages_end_newest_first_with_summaries(fb):
     """GIVEN the page's posts WHEN /posts is walked 25 at a time
     THEN the walk ends, ids are unique, newest first, and every post carries reaction and comment summaries."""
     base, page_id, s = fb
-    pages, posts = _walk(s, f"{base}/{page_id}/posts", {"fields": POST_FIELDS, "limit": 25})
+    pages, posts = walk_graph(s, f"{base}/{page_id}/posts", {"fields": POST_FIELDS, "limit": 25})
     assert len(posts) == len({p["id"] for p in posts}) > 25
     assert pages == -(-len(posts) // 25)
-    stamps = [_ts(p["created_time"]) for p in posts]
+    stamps = [graph_ts(p["created_time"]) for p in posts]
     assert stamps == sorted(stamps, reverse=True)
     assert all(p["reactions"]["data"] == [] and p["reactions"]["summary"]["total_count"] >= 0 for p in posts)
     assert all(p["id"].startswith(page_id + "_") for p in posts)
@@ -50,9 +35,9 @@ def test_since_filters_posts(fb):
     """GIVEN a since bound WHEN /posts is asked THEN only posts created at or after it arrive."""
     base, page_id, s = fb
     since = 1777000000
-    _, recent = _walk(s, f"{base}/{page_id}/posts", {"fields": "id,created_time", "since": since})
-    _, everything = _walk(s, f"{base}/{page_id}/posts", {"fields": "id,created_time", "limit": 100})
-    assert [p["id"] for p in recent] == [p["id"] for p in everything if _ts(p["created_time"]) >= since]
+    _, recent = walk_graph(s, f"{base}/{page_id}/posts", {"fields": "id,created_time", "since": since})
+    _, everything = walk_graph(s, f"{base}/{page_id}/posts", {"fields": "id,created_time", "limit": 100})
+    assert [p["id"] for p in recent] == [p["id"] for p in everything if graph_ts(p["created_time"]) >= since]
     assert 0 < len(recent) < len(everything)
 
 
@@ -64,10 +49,10 @@ def test_comment_filters(fb, filter_, with_replies):
     """GIVEN the post with most comments WHEN its comments are walked with filter=toplevel or stream
     THEN toplevel gives comments_summary top-level comments, stream adds the page's replies with their parent."""
     base, page_id, s = fb
-    _, posts = _walk(s, f"{base}/{page_id}/posts", {"fields": POST_FIELDS, "limit": 100})
+    _, posts = walk_graph(s, f"{base}/{page_id}/posts", {"fields": POST_FIELDS, "limit": 100})
     post = max(posts, key=lambda p: p["comments"]["summary"]["total_count"])
-    _, comments = _walk(s, f"{base}/{post['id']}/comments",
-                        {"fields": "id,message,created_time,from,parent", "filter": filter_, "limit": 7})
+    _, comments = walk_graph(s, f"{base}/{post['id']}/comments",
+                             {"fields": "id,message,created_time,from,parent", "filter": filter_, "limit": 7})
     top = [c for c in comments if "parent" not in c]
     replies = [c for c in comments if "parent" in c]
     assert len(top) == post["comments"]["summary"]["total_count"]

@@ -1,32 +1,17 @@
 """The Instagram Graph API contract served by the sandbox."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 import requests
+
+from tests.sandbox.clients import bearer_session, graph_ts, walk_graph
 
 
 @pytest.fixture
 def ig(sandbox_env):
     base = sandbox_env["PANTAU_INSTAGRAM_BASE_URL"]
-    session = requests.Session()
-    session.headers["Authorization"] = "Bearer " + sandbox_env["PANTAU_INSTAGRAM_ACCESS_TOKEN"]
+    session = bearer_session(sandbox_env["PANTAU_INSTAGRAM_ACCESS_TOKEN"])
     return base, sandbox_env["PANTAU_INSTAGRAM_IG_USER_ID"], session
-
-
-def _walk(session, url, params):
-    pages, records = 0, []
-    while url:
-        body = session.get(url, params=params, timeout=10).json()
-        pages += 1
-        records += body["data"]
-        url, params = body.get("paging", {}).get("next"), None
-    return pages, records
-
-
-def _ts(text):
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").timestamp()
 
 
 def test_media_pages_end_and_cover_every_media_once(ig):
@@ -34,11 +19,11 @@ def test_media_pages_end_and_cover_every_media_once(ig):
     THEN the walk ends, every media comes once, newest first, and their number is media_count."""
     base, uid, s = ig
     media_count = s.get(f"{base}/{uid}", params={"fields": "media_count"}).json()["media_count"]
-    pages, records = _walk(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "limit": 25})
+    pages, records = walk_graph(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "limit": 25})
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)) == media_count
     assert pages == -(-media_count // 25)
-    stamps = [_ts(r["timestamp"]) for r in records]
+    stamps = [graph_ts(r["timestamp"]) for r in records]
     assert stamps == sorted(stamps, reverse=True)
 
 
@@ -46,9 +31,9 @@ def test_since_until_filter_media(ig):
     """GIVEN a since/until window WHEN /media is asked for it THEN only media published inside arrive."""
     base, uid, s = ig
     since, until = 1775000000, 1779000000
-    _, records = _walk(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "since": since, "until": until})
-    _, everything = _walk(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "limit": 100})
-    expected = [r["id"] for r in everything if since <= _ts(r["timestamp"]) <= until]
+    _, records = walk_graph(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "since": since, "until": until})
+    _, everything = walk_graph(s, f"{base}/{uid}/media", {"fields": "id,timestamp", "limit": 100})
+    expected = [r["id"] for r in everything if since <= graph_ts(r["timestamp"]) <= until]
     assert 0 < len(records) < len(everything)
     assert [r["id"] for r in records] == expected
 
@@ -101,14 +86,14 @@ def test_comments_carry_the_brands_replies(ig):
     """GIVEN a media with comments WHEN its comments are walked
     THEN top-level comments plus nested replies add up to comments_count, and replies are by the brand."""
     base, uid, s = ig
-    _, media = _walk(s, f"{base}/{uid}/media", {"fields": "id,comments_count", "limit": 100})
+    _, media = walk_graph(s, f"{base}/{uid}/media", {"fields": "id,comments_count", "limit": 100})
     target = max(media, key=lambda m: m["comments_count"])
-    _, comments = _walk(s, f"{base}/{target['id']}/comments",
-                        {"fields": "id,text,timestamp,username,replies{id,username,timestamp}", "limit": 10})
+    _, comments = walk_graph(s, f"{base}/{target['id']}/comments",
+                             {"fields": "id,text,timestamp,username,replies{id,username,timestamp}", "limit": 10})
     replies = [r for c in comments for r in c["replies"]["data"]]
     assert len(comments) + len(replies) == target["comments_count"]
     assert replies and {r["username"] for r in replies} == {"kopiku.id"}
-    assert all(_ts(r["timestamp"]) > _ts(c["timestamp"]) for c in comments for r in c["replies"]["data"])
+    assert all(graph_ts(r["timestamp"]) > graph_ts(c["timestamp"]) for c in comments for r in c["replies"]["data"])
 
 
 @pytest.mark.parametrize(

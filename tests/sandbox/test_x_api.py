@@ -6,13 +6,14 @@ import time
 import pytest
 import requests
 
+from tests.sandbox.clients import bearer_session
+
 TWEET_FIELDS = "created_at,public_metrics,author_id,in_reply_to_user_id,referenced_tweets,conversation_id"
 
 
 @pytest.fixture
 def x(sandbox_env):
-    session = requests.Session()
-    session.headers["Authorization"] = "Bearer " + sandbox_env["PANTAU_X_BEARER_TOKEN"]
+    session = bearer_session(sandbox_env["PANTAU_X_BEARER_TOKEN"])
     return sandbox_env["PANTAU_X_BASE_URL"], sandbox_env["PANTAU_X_USER_ID"], session
 
 
