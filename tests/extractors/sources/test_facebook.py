@@ -1,70 +1,30 @@
 """Every Facebook stream extracted from the tiny sandbox through the real engine and loader."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from extractors.engine.config import SourceConfig
-from extractors.landing.loader import load_stream
 from extractors.sources import get_source
 from extractors.sources.facebook.streams import POSTS_LOOKBACK
 from tests.conftest import TEST_NOW
+from tests.extractors.sources.harness import assert_landed_once, dbt_build, load_all, query
 
 SOURCE = get_source("facebook")
 STREAMS = tuple(s.name for s in SOURCE.streams)
-
-
-def _load_all(warehouse_path, now=TEST_NOW):
-    config = SourceConfig.from_env(SOURCE, os.environ)
-    return {name: load_stream(SOURCE, name, config, warehouse_path, now) for name in STREAMS}
-
-
-def _rows(warehouse_path, sql):
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def loaded(sandbox, tmp_path_factory):
-    path = tmp_path_factory.mktemp("facebook") / "pantau.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in sandbox.settings().items():
-            mp.setenv(name, value)
-        results = _load_all(path)
-    return path, results
-
-
-@pytest.fixture
-def first_load(loaded, sandbox_env, warehouse_path):
-    shutil.copyfile(loaded[0], warehouse_path)
-    return loaded[1]
 
 
 @pytest.mark.parametrize("stream", [pytest.param(s, id=s) for s in STREAMS])
 def test_every_stream_lands_records_with_unique_keys(first_load, warehouse_path, stream):
     """GIVEN the tiny sandbox WHEN every Facebook stream is loaded once
     THEN each committed batch is non-empty and its record keys are unique in raw."""
-    result = first_load[stream]
-    assert result.status == "committed"
-    assert result.records > 0
-    [(rows, keys)] = _rows(warehouse_path, f"select count(*), count(distinct record_key) from raw.facebook__{stream}")
-    assert rows == keys == result.records
+    assert_landed_once(first_load[stream], warehouse_path, f"facebook__{stream}")
 
 
 def test_page_insights_backfill_the_whole_history(first_load, warehouse_path, sandbox):
     """GIVEN 90-day insights windows WHEN page_insights backfills
     THEN the daily values reach back to the world's first day and forward to the day before now."""
-    [(first, last)] = _rows(warehouse_path, """
+    [(first, last)] = query(warehouse_path, """
         select min(v.value->>'end_time'), max(v.value->>'end_time')
         from raw.facebook__page_insights,
              unnest(cast(json_extract(record, '$.values') as json[])) as v(value)""")
@@ -77,10 +37,10 @@ def test_page_insights_backfill_the_whole_history(first_load, warehouse_path, sa
 def test_second_run_reads_only_the_lookback_window(first_load, warehouse_path):
     """GIVEN a completed first load WHEN every stream runs again a day later
     THEN posts re-read only the lookback window and comments only those posts."""
-    second = _load_all(warehouse_path, TEST_NOW + timedelta(days=1))
+    second = load_all(SOURCE, STREAMS, warehouse_path, TEST_NOW + timedelta(days=1))
     assert 0 < second["posts"].records < first_load["posts"].records
     newest_seen = datetime.fromisoformat(first_load["posts"].cursor_after["cursor"])
-    [(ok,)] = _rows(warehouse_path, f"""
+    [(ok,)] = query(warehouse_path, f"""
         select min(json_extract_string(record, '$.created_time')::timestamptz) >=
                timestamptz '{(newest_seen - POSTS_LOOKBACK).isoformat()}'
         from raw.facebook__posts where batch_id = {second['posts'].batch_id}""")
@@ -92,16 +52,10 @@ def test_second_run_reads_only_the_lookback_window(first_load, warehouse_path):
 def test_staging_builds_with_unique_keys_after_two_runs(first_load, warehouse_path):
     """GIVEN two overlapping loads WHEN the staging models are built and tested
     THEN they pass, and the Page's replies are flagged as brand replies."""
-    _load_all(warehouse_path, TEST_NOW + timedelta(days=1))
-    project = Path(__file__).resolve().parents[3] / "dbt_project"
-    dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [str(dbt), "build", "--profiles-dir", ".", "--select", "staging.facebook", "--target-path",
-         str(warehouse_path.parent / "target"), "--log-path", str(warehouse_path.parent / "logs")],
-        cwd=project, env={**os.environ, "PANTAU_WAREHOUSE": str(warehouse_path)}, capture_output=True, text=True,
-    )
+    load_all(SOURCE, STREAMS, warehouse_path, TEST_NOW + timedelta(days=1))
+    proc = dbt_build(warehouse_path, "staging.facebook")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    [(replies, brand)] = _rows(warehouse_path, """
+    [(replies, brand)] = query(warehouse_path, """
         select count(*) filter (where is_reply), count(*) filter (where is_brand_reply)
         from staging.stg_facebook__comments""")
     assert replies == brand > 0

@@ -1,53 +1,30 @@
 """Every HubSpot stream extracted from the sandbox through the real engine and loader, then staged."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from extractors.engine.config import SourceConfig
-from extractors.landing.loader import load_stream
 from extractors.sources import get_source
-from orchestration.settings import DBT_PROJECT_DIR
 from sandbox.launcher import start_sandbox
 from tests.conftest import TEST_ANCHOR, TEST_NOW
+from tests.extractors.sources.harness import assert_landed_once, dbt_build, load_all, load_one, query, sandbox_clock
 
+SOURCE = get_source("hubspot")
 STREAMS = ("contacts", "deals", "deal_contacts", "feedback_submissions")
-DBT = str(Path(sys.executable).parent / "dbt")
-
-
-def _load_all(warehouse_path, now=TEST_NOW, streams=STREAMS):
-    source = get_source("hubspot")
-    config = SourceConfig.from_env(source, os.environ)
-    return {name: load_stream(source, name, config, warehouse_path, now) for name in streams}
-
-
-def _rows(warehouse_path, sql):
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
 def first_load(sandbox_env, warehouse_path):
-    return _load_all(warehouse_path)
+    """A fresh first load of every stream in each test."""
+    return load_all(SOURCE, STREAMS, warehouse_path)
 
 
 def test_every_stream_lands_records_with_unique_keys(first_load, warehouse_path):
     """GIVEN the tiny sandbox WHEN every HubSpot stream is loaded once
     THEN each committed batch is non-empty and its record keys are unique in raw."""
     for stream in STREAMS:
-        result = first_load[stream]
-        assert result.status == "committed" and result.records > 0, stream
-        [(rows, keys)] = _rows(warehouse_path, f"select count(*), count(distinct record_key) from raw.hubspot__{stream}")
-        assert rows == keys == result.records, stream
+        assert_landed_once(first_load[stream], warehouse_path, f"hubspot__{stream}")
     # One association record per deal.
     assert first_load["deal_contacts"].records == first_load["deals"].records
 
@@ -56,19 +33,15 @@ def test_second_run_fetches_only_what_changed(first_load, sandbox, warehouse_pat
     """GIVEN a completed first load WHEN the clock moves two days and everything loads again
     THEN searches return only records modified since the cursor (minus the 1-hour lookback)
     and associations are read only for the deals of the second run."""
-    later = TEST_NOW + timedelta(days=2)
-    sandbox.set_clock(later.isoformat())
-    try:
-        second = _load_all(warehouse_path, later)
-    finally:
-        sandbox.set_clock(TEST_NOW.isoformat())
+    with sandbox_clock(sandbox, TEST_NOW + timedelta(days=2)) as later:
+        second = load_all(SOURCE, STREAMS, warehouse_path, later)
     for stream in STREAMS:
         assert second[stream].status == "committed", stream
         assert second[stream].records < first_load[stream].records / 5, stream
     assert second["contacts"].records > 0 and second["deals"].records > 0
     assert second["deal_contacts"].records == second["deals"].records
     cursor = first_load["contacts"].cursor_after["cursor"]
-    [(older,)] = _rows(
+    [(older,)] = query(
         warehouse_path,
         f"select count(*) from raw.hubspot__contacts where batch_id = {second['contacts'].batch_id} "
         f"and cast(json_extract_string(record, '$.properties.lastmodifieddate') as timestamptz) "
@@ -81,7 +54,7 @@ def test_rate_limited_pages_are_retried(sandbox_env, sandbox, warehouse_path):
     """GIVEN every 2nd HubSpot request answered 429 TEN_SECONDLY_ROLLING WHEN contacts load
     THEN the load commits after retrying."""
     sandbox.set_faults(rate_limit_every=2, rate_limit_wait_seconds=0)
-    result = _load_all(warehouse_path, streams=("contacts",))["contacts"]
+    result = load_one(SOURCE, "contacts", warehouse_path)
     assert result.status == "committed" and result.records > 0 and result.retries >= 1
 
 
@@ -92,15 +65,15 @@ def test_search_past_10000_results_reanchors(tmp_path, monkeypatch):
         for name, value in demo.settings().items():
             monkeypatch.setenv(name, value)
         warehouse = tmp_path / "demo.duckdb"
-        result = _load_all(warehouse, streams=("contacts",))["contacts"]
+        result = load_one(SOURCE, "contacts", warehouse)
         customers = demo.truth()["customers"]
     assert customers > 10_000
-    [(rows, keys)] = _rows(warehouse, "select count(*), count(distinct record_key) from raw.hubspot__contacts")
+    [(rows, keys)] = query(warehouse, "select count(*), count(distinct record_key) from raw.hubspot__contacts")
     assert rows == keys == result.records >= customers
     # 200 a page: more requests than one uninterrupted search could make, and later pages
     # come from a new search anchored (GTE) at the last value seen rather than from 0.
     assert result.requests > 10_000 // 200
-    [(anchors,)] = _rows(warehouse, "select count(distinct nullif(regexp_extract(request, '\"GTE\",\"value\":\"([0-9]+)\"', 1), '')) "
+    [(anchors,)] = query(warehouse, "select count(distinct nullif(regexp_extract(request, '\"GTE\",\"value\":\"([0-9]+)\"', 1), '')) "
                                     "from raw.hubspot__contacts")
     assert anchors >= 2
 
@@ -108,9 +81,7 @@ def test_search_past_10000_results_reanchors(tmp_path, monkeypatch):
 def test_staging_builds_with_unique_keys(first_load, warehouse_path):
     """GIVEN the first load WHEN the HubSpot staging models build with their tests
     THEN dbt passes and every deal has its contact pair."""
-    proc = subprocess.run([DBT, "build", "--profiles-dir", ".", "--select", "staging.hubspot"], cwd=DBT_PROJECT_DIR,
-                          env={**os.environ, "PANTAU_WAREHOUSE": str(warehouse_path)}, capture_output=True, text=True,
-                          timeout=300)
+    proc = dbt_build(warehouse_path, "staging.hubspot")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    [(pairs, deals)] = _rows(warehouse_path, "select count(*), count(distinct deal_id) from staging.stg_hubspot__deal_contacts")
+    [(pairs, deals)] = query(warehouse_path, "select count(*), count(distinct deal_id) from staging.stg_hubspot__deal_contacts")
     assert pairs == deals == first_load["deals"].records

@@ -2,73 +2,36 @@
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime, timedelta
 
-import duckdb
 import pytest
 
-from extractors.engine.config import SourceConfig
-from extractors.landing.loader import load_stream
 from extractors.sources import get_source
 from extractors.sources.instagram.streams import MEDIA_LOOKBACK
 from tests.conftest import TEST_NOW
+from tests.extractors.sources.harness import assert_landed_once, dbt_build, load_all, load_one, query
 
 SOURCE = get_source("instagram")
 STREAMS = tuple(s.name for s in SOURCE.streams)
-
-
-def _load_all(warehouse_path, now=TEST_NOW):
-    config = SourceConfig.from_env(SOURCE, os.environ)
-    return {name: load_stream(SOURCE, name, config, warehouse_path, now) for name in STREAMS}
-
-
-def _rows(warehouse_path, sql):
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def loaded(sandbox, tmp_path_factory):
-    """One first load of every stream into a module-wide warehouse."""
-    path = tmp_path_factory.mktemp("instagram") / "pantau.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in sandbox.settings().items():
-            mp.setenv(name, value)
-        results = _load_all(path)
-    return path, results
-
-
-@pytest.fixture
-def first_load(loaded, sandbox_env, warehouse_path):
-    shutil.copyfile(loaded[0], warehouse_path)
-    return loaded[1]
 
 
 @pytest.mark.parametrize("stream", [pytest.param(s, id=s) for s in STREAMS])
 def test_every_stream_lands_records_with_unique_keys(first_load, warehouse_path, stream):
     """GIVEN the tiny sandbox WHEN every Instagram stream is loaded once
     THEN each committed batch is non-empty and its record keys are unique in raw."""
-    result = first_load[stream]
-    assert result.status == "committed"
-    assert result.records > 0
-    [(rows, keys)] = _rows(warehouse_path, f"select count(*), count(distinct record_key) from raw.instagram__{stream}")
-    assert rows == keys == result.records
+    assert_landed_once(first_load[stream], warehouse_path, f"instagram__{stream}")
 
 
 def test_media_backfill_is_complete(first_load, warehouse_path):
     """GIVEN the account's media_count WHEN media is loaded from scratch THEN every media arrives."""
-    [(media_count,)] = _rows(warehouse_path, "select json_extract(record, '$.media_count')::int from raw.instagram__account")
+    [(media_count,)] = query(warehouse_path, "select json_extract(record, '$.media_count')::int from raw.instagram__account")
     assert first_load["media"].records == media_count
 
 
 def test_children_carry_their_media_id(first_load, warehouse_path):
     """GIVEN insights and comments fanned out over media WHEN they land
     THEN every row's context names a landed media, and insights come five per media."""
-    [(orphans,)] = _rows(warehouse_path, """
+    [(orphans,)] = query(warehouse_path, """
         select count(*) from raw.instagram__media_insights i
         where json_extract_string(i.context, '$.media_id') not in
               (select json_extract_string(record, '$.id') from raw.instagram__media)""")
@@ -79,10 +42,10 @@ def test_children_carry_their_media_id(first_load, warehouse_path):
 def test_second_run_reads_only_the_lookback_window(first_load, warehouse_path):
     """GIVEN a completed first load WHEN every stream runs again a day later
     THEN media re-reads only the lookback window and the children only those media."""
-    second = _load_all(warehouse_path, TEST_NOW + timedelta(days=1))
+    second = load_all(SOURCE, STREAMS, warehouse_path, TEST_NOW + timedelta(days=1))
     assert 0 < second["media"].records < first_load["media"].records
     newest_seen = datetime.fromisoformat(first_load["media"].cursor_after["cursor"])
-    oldest = _rows(warehouse_path, f"""
+    oldest = query(warehouse_path, f"""
         select min(json_extract_string(record, '$.timestamp')::timestamptz) >=
                timestamptz '{(newest_seen - MEDIA_LOOKBACK).isoformat()}'
         from raw.instagram__media where batch_id = {second['media'].batch_id}""")
@@ -94,20 +57,10 @@ def test_second_run_reads_only_the_lookback_window(first_load, warehouse_path):
 
 def test_staging_keys_are_unique_after_two_runs(first_load, warehouse_path):
     """GIVEN two overlapping loads WHEN the staging models are built THEN their keys are unique."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    _load_all(warehouse_path, TEST_NOW + timedelta(days=1))
-    project = Path(__file__).resolve().parents[3] / "dbt_project"
-    dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [str(dbt), "build", "--profiles-dir", ".", "--select", "staging.instagram", "--target-path",
-         str(warehouse_path.parent / "target"), "--log-path", str(warehouse_path.parent / "logs")],
-        cwd=project, env={**os.environ, "PANTAU_WAREHOUSE": str(warehouse_path)}, capture_output=True, text=True,
-    )
+    load_all(SOURCE, STREAMS, warehouse_path, TEST_NOW + timedelta(days=1))
+    proc = dbt_build(warehouse_path, "staging.instagram")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    [(brand_replies,)] = _rows(warehouse_path,
+    [(brand_replies,)] = query(warehouse_path,
                                "select count(*) from staging.stg_instagram__comments where is_brand_reply")
     assert brand_replies > 0
 
@@ -116,8 +69,7 @@ def test_graph_throttling_is_retried(sandbox_env, sandbox, warehouse_path):
     """GIVEN every second request throttled Graph-style (code 4/17/32/613) WHEN competitor accounts load
     THEN the engine retries and the batch commits every competitor."""
     sandbox.set_faults(rate_limit_every=2)
-    result = load_stream(SOURCE, "competitor_accounts", SourceConfig.from_env(SOURCE, os.environ), warehouse_path,
-                         TEST_NOW)
+    result = load_one(SOURCE, "competitor_accounts", warehouse_path)
     assert result.status == "committed"
     assert result.retries >= 1
     assert result.records == len(os.environ["PANTAU_INSTAGRAM_COMPETITOR_USERNAMES"].split(","))

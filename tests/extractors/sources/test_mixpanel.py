@@ -1,39 +1,21 @@
 """The Mixpanel events stream extracted from the tiny sandbox through the real engine and loader."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from extractors.engine.config import SourceConfig
-from extractors.landing.loader import load_stream
 from extractors.sources import get_source
 from sandbox.world import web
-from sandbox.world.model import World
-from sandbox.world.profiles import get_profile
-from tests.conftest import TEST_ANCHOR, TEST_NOW
+from tests.conftest import TEST_NOW
+from tests.extractors.sources.harness import dbt_build, load_one, query, sandbox_clock, tiny_world
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _load(warehouse_path, now=TEST_NOW):
-    source = get_source("mixpanel")
-    return load_stream(source, "events", SourceConfig.from_env(source, os.environ), warehouse_path, now)
-
-
-def _rows(warehouse_path, sql):
-    with duckdb.connect(str(warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+SOURCE = get_source("mixpanel")
 
 
 def _world_events(since: date, until: date, as_of: datetime = TEST_NOW) -> list[dict]:
     """The world's own events for whole UTC days [since, until), as visible at ``as_of``."""
-    world = World.build(get_profile("tiny"), date.fromisoformat(TEST_ANCHOR), as_of)
+    world = tiny_world(as_of)
     lo = datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc).timestamp()
     hi = datetime.combine(until, datetime.min.time(), tzinfo=timezone.utc).timestamp()
     return list(web.events_between(world, lo, hi))
@@ -41,7 +23,8 @@ def _world_events(since: date, until: date, as_of: datetime = TEST_NOW) -> list[
 
 @pytest.fixture
 def first_load(sandbox_env, warehouse_path):
-    return _load(warehouse_path)
+    """A fresh first load of the events stream in each test."""
+    return load_one(SOURCE, "events", warehouse_path)
 
 
 def test_first_load_lands_every_visible_event_once(first_load, warehouse_path):
@@ -51,22 +34,18 @@ def test_first_load_lands_every_visible_event_once(first_load, warehouse_path):
     assert first_load.status == "committed"
     expected = _world_events(date(2020, 1, 1), TEST_NOW.date())
     assert first_load.records == len(expected) > 1000
-    [(rows, keys)] = _rows(warehouse_path, "select count(*), count(distinct record_key) from raw.mixpanel__events")
+    [(rows, keys)] = query(warehouse_path, "select count(*), count(distinct record_key) from raw.mixpanel__events")
     assert rows == keys == len(expected)
     assert first_load.cursor_after["last_day"] == (TEST_NOW.date() - timedelta(days=1)).isoformat()
-    names = {n for (n,) in _rows(warehouse_path, "select distinct json_extract_string(record, '$.event') from raw.mixpanel__events")}
+    names = {n for (n,) in query(warehouse_path, "select distinct json_extract_string(record, '$.event') from raw.mixpanel__events")}
     assert names == {"Page View", "Help Center View", "Sign Up", "Purchase", "App Open", "Feature Used"}
 
 
 def test_second_run_rereads_only_the_lookback_days(first_load, sandbox, warehouse_path):
     """GIVEN a completed first load WHEN the clock moves two days and the stream loads again
     THEN the run asks only for the lookback days up to the new yesterday, and lands exactly their events."""
-    later = TEST_NOW + timedelta(days=2)
-    sandbox.set_clock(later.isoformat())
-    try:
-        second = _load(warehouse_path, later)
-    finally:
-        sandbox.set_clock(TEST_NOW.isoformat())
+    with sandbox_clock(sandbox, TEST_NOW + timedelta(days=2)) as later:
+        second = load_one(SOURCE, "events", warehouse_path, later)
     assert second.status == "committed"
     assert second.requests == 1
     # last_day was 06-29; lookback 3 days re-reads 06-27 .. 07-01.
@@ -78,20 +57,11 @@ def test_second_run_rereads_only_the_lookback_days(first_load, sandbox, warehous
 def test_staging_types_and_dedupes_the_events(first_load, sandbox, warehouse_path):
     """GIVEN two overlapping loads WHEN the Mixpanel staging model is built with dbt
     THEN every insert_id appears once, purchases carry amount and currency, and the dbt tests pass."""
-    later = TEST_NOW + timedelta(days=1)
-    sandbox.set_clock(later.isoformat())
-    try:
-        _load(warehouse_path, later)
-    finally:
-        sandbox.set_clock(TEST_NOW.isoformat())
-    env = {**os.environ, "PANTAU_WAREHOUSE": str(warehouse_path)}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--select", "staging.mixpanel",
-         "--profiles-dir", ".", "--target-path", str(warehouse_path.parent / "dbt_target")],
-        cwd=ROOT / "dbt_project", env=env, capture_output=True, text=True,
-    )
+    with sandbox_clock(sandbox, TEST_NOW + timedelta(days=1)) as later:
+        load_one(SOURCE, "events", warehouse_path, later)
+    done = dbt_build(warehouse_path, "staging.mixpanel")
     assert done.returncode == 0, done.stdout[-3000:]
-    [(rows, ids, purchases_ok)] = _rows(
+    [(rows, ids, purchases_ok)] = query(
         warehouse_path,
         """
         select count(*), count(distinct insert_id),
