@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extractors.engine.config import env_var
 from extractors.sources import all_sources
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 from tests.conftest import TEST_ANCHOR
@@ -88,6 +89,55 @@ def test_first_night_lands_validates_and_stages_every_stream(first_night):
     assert keys and all(count > 0 for count, _ in keys.values())
 
 
+def test_no_secret_reaches_the_warehouse(first_night, sandbox):
+    """GIVEN the warehouse after a night on the sandbox, whose credentials are known
+    WHEN every text and JSON column of every table is searched
+    THEN no credential value appears anywhere (raw requests, ledger errors, audit, staging)."""
+    workdir, _ = first_night
+    settings = sandbox.settings()
+    secrets = [
+        settings[env_var(source.name, setting.name)]
+        for source in all_sources()
+        for setting in source.settings
+        if setting.secret and env_var(source.name, setting.name) in settings
+    ]
+    assert len(secrets) == 8
+    with duckdb.connect(str(workdir / "pantau.duckdb"), read_only=True) as con:
+        columns = con.execute(
+            """
+            select table_schema, table_name, column_name from information_schema.columns
+            where data_type in ('VARCHAR', 'JSON') and table_schema in ('raw', 'audit', 'staging')
+            """
+        ).fetchall()
+        assert len(columns) > 100
+        for schema, table, column in columns:
+            for secret in secrets:
+                (hits,) = con.execute(
+                    f'select count(*) from "{schema}"."{table}" where contains("{column}"::varchar, ?)', [secret]
+                ).fetchone()
+                assert hits == 0, f"{schema}.{table}.{column} holds a credential"
+
+
+def test_every_staging_column_is_described(first_night):
+    """GIVEN the staging models the night built
+    WHEN their columns in the warehouse are compared with the dbt docs
+    THEN every column has a description."""
+    workdir, _ = first_night
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    documented = {
+        node["name"]: {name for name, col in node["columns"].items() if col.get("description", "").strip()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "staging"
+    }
+    with duckdb.connect(str(workdir / "pantau.duckdb"), read_only=True) as con:
+        actual = con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'staging'"
+        ).fetchall()
+    undocumented = sorted(f"{t}.{c}" for t, c in actual if c not in documented.get(t, set()))
+    assert {t for t, _ in actual} == set(documented)
+    assert undocumented == []
+
+
 def test_second_night_fetches_only_new_and_keeps_staging_identical(first_night):
     """GIVEN the warehouse after one night
     WHEN the same night runs again (same world, same clock)
@@ -110,6 +160,21 @@ def test_second_night_fetches_only_new_and_keeps_staging_identical(first_night):
             """
         ).fetchone()
     assert second < first
+
+
+def test_a_rate_limited_night_completes_by_honouring_each_apis_signal(tmp_path):
+    """GIVEN a sandbox where every 7th request to each API gets that API's own rate-limit answer
+    WHEN the nightly job runs
+    THEN every stream still commits, and the ledger shows the retries that rate limiting caused."""
+    proc = run_nightly(tmp_path, "--faults", "rate_limit_every=7,rate_limit_wait_seconds=0")
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
+    with duckdb.connect(str(tmp_path / "pantau.duckdb"), read_only=True) as con:
+        statuses = con.execute("select distinct status from audit.load_batches").fetchall()
+        retried_sources = con.execute(
+            "select distinct source from audit.load_batches where retries > 0 order by 1"
+        ).fetchall()
+    assert statuses == [("committed",)]
+    assert len(retried_sources) == 8
 
 
 def test_interrupted_night_loses_nothing_and_the_next_night_completes(tmp_path):
