@@ -1,6 +1,7 @@
 """Validate one landing batch (a JSON-lines file) against its stream's suite.
 
-DuckDB projects just the dotted paths the suite reads out of the file, in
+DuckDB (held to ``PANTAU_DUCKDB_MEMORY_LIMIT``, spilling beside the batch
+file) projects just the dotted paths the suite reads out of the file, in
 chunks of at most ``CHUNK_ROWS`` rows, into pandas; Great Expectations 1.x
 validates each chunk as a whole-dataframe batch.  (GX's SQL engine on DuckDB
 returns empty metric results, so validation always runs on DataFrames.)
@@ -9,7 +10,6 @@ checked once more on a frame holding only the unique columns of the whole batch.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import threading
@@ -17,11 +17,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import duckdb
 import great_expectations as gx
 import pandas as pd
+import pyarrow as pa
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -30,13 +31,14 @@ from great_expectations.data_context.types.base import (
 
 from data_quality.expectations import Check
 from data_quality.suites import checks_for
+from extractors.landing.warehouse import bound_memory, json_object_limit, longest_line as longest_line_of
 
 if TYPE_CHECKING:
     from extractors.engine.declarations import Source, Stream
 
-CHUNK_ROWS = 500_000
-# DuckDB's default line limit (16 MB) would refuse an unusually large record; the landing reads the same.
-_MAX_OBJECT_SIZE = 256 * 1024 * 1024
+# Rows per pandas frame: bounds the validation's memory (GX copies columns
+# as it computes metrics) at a small cost in per-chunk GX overhead.
+CHUNK_ROWS = 100_000
 
 # Result keys that are either stored in their own columns or row positions
 # in a temporary frame (meaningless once the frame is gone).
@@ -129,10 +131,12 @@ def validate_batch(
     *,
     checks: Sequence[Check] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    longest_line: int | None = None,
 ) -> ValidationOutcome:
     """Validate the records of a landing file (one JSON object with a ``record`` per line).
 
     ``checks`` defaults to the stream's suite (``data_quality.suites.checks_for``).
+    ``longest_line`` (bytes) sizes DuckDB's JSON reader; the file is measured when not given.
     """
     started = time.perf_counter()
     checks = list(checks_for(source, stream) if checks is None else checks)
@@ -141,10 +145,17 @@ def validate_batch(
     # Checks are addressed by position: two equal declarations are still two rules.
     positions = list(range(len(checks)))
 
+    longest_line = longest_line_of(batch_file) if longest_line is None else longest_line
+    object_size = json_object_limit(longest_line)
+
     con = duckdb.connect()
     try:
-        reader = con.sql(_projection_sql(paths), params=[str(batch_file)]).to_arrow_reader(chunk_rows)
-        chunks = iter(reader)
+        bound_memory(con, Path(batch_file).parent / "duckdb_tmp", longest_line=longest_line)
+        # Row order means nothing to a suite; not keeping it lets DuckDB stream in less memory.
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET threads = 1")  # GX is the bottleneck; one JSON reader needs less memory
+        reader = con.sql(_projection_sql(paths, object_size), params=[str(batch_file)]).to_arrow_reader(chunk_rows)
+        chunks = _chunks(reader, chunk_rows)
         first, second = next(chunks, None), next(chunks, None)
         if second is None:
             frame = (first if first is not None else reader.schema.empty_table()).to_pandas()
@@ -153,17 +164,27 @@ def validate_batch(
         else:
             rows = 0
             row_positions = [i for i in positions if not checks[i].is_uniqueness]
+            unique_positions = [i for i in positions if checks[i].is_uniqueness]
+            key_paths = list(dict.fromkeys(p for i in unique_positions for p in checks[i].paths))
+            # The unique columns of every chunk are kept (as Arrow, compact) for the whole-batch check.
+            key_tables: list[pa.Table] = []
             per_chunk = []
-            for batch in itertools.chain([first, second], chunks):
-                frame = batch.to_pandas()
+            held = [first, second]
+            del first, second
+            for table in _drain(held, chunks):
+                if key_paths:
+                    key_tables.append(table.select(key_paths))
+                frame = table.to_pandas()
+                del table
                 rows += len(frame)
                 per_chunk.append(_validate_frame(frame, checks, row_positions, loaded_at, suite_name))
                 del frame
             by_check = _aggregate(per_chunk, checks)
-            unique_positions = [i for i in positions if checks[i].is_uniqueness]
+            # DuckDB's buffers go before the whole-batch frame is built.
+            con.close()
             if unique_positions:
-                key_paths = list(dict.fromkeys(p for i in unique_positions for p in checks[i].paths))
-                keys = con.sql(_projection_sql(key_paths), params=[str(batch_file)]).df()
+                keys = pa.concat_tables(key_tables).to_pandas()
+                del key_tables
                 by_check.update(
                     _aggregate([_validate_frame(keys, checks, unique_positions, loaded_at, suite_name)], checks)
                 )
@@ -187,7 +208,35 @@ def validate_batch(
     )
 
 
-def _projection_sql(paths: Iterable[str]) -> str:
+def _drain(held: list[pa.Table], rest: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """``held`` (emptied as it goes, so a validated chunk is not kept alive), then ``rest``."""
+    while held:
+        yield held.pop(0)
+    yield from rest
+
+
+def _chunks(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa.Table]:
+    """The reader's rows in tables of exactly ``rows`` rows (the last one shorter).
+
+    DuckDB hands out record batches of its own size (~30,000 rows) whatever
+    was asked, and every GX validation has a fixed cost of a good fraction of
+    a second, so batches are gathered into chunks of the intended size.
+    """
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= rows:
+            table = pa.Table.from_batches(pending, schema=reader.schema)
+            yield table.slice(0, rows)
+            rest = table.slice(rows)
+            pending, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield pa.Table.from_batches(pending, schema=reader.schema)
+
+
+def _projection_sql(paths: Iterable[str], object_size: int) -> str:
     """SELECT each dotted path of ``record`` as text, in a column named by the path."""
     columns = [
         f"json_extract_string(record, {_sql_literal(_json_pointer(p))}) AS {_sql_identifier(p)}" for p in paths
@@ -196,7 +245,7 @@ def _projection_sql(paths: Iterable[str]) -> str:
     select = ", ".join(columns) if columns else "1 AS row_present"
     return (
         f"SELECT {select} FROM read_ndjson(?, columns = {{'record': 'JSON'}}, "
-        f"maximum_object_size = {_MAX_OBJECT_SIZE:d})"
+        f"maximum_object_size = {object_size:d})"
     )
 
 

@@ -10,6 +10,9 @@ ever half in ``raw``.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import json
 import logging
 import shutil
@@ -30,15 +33,18 @@ from extractors.engine.http import HttpClient
 from extractors.engine.redaction import Redactor
 from extractors.engine.runner import StreamRun
 from extractors.landing.spool import LINE_COLUMNS, QUARANTINE_COLUMNS, BatchSpool
-from extractors.landing.warehouse import connect, ensure_raw_table
+from extractors.landing.warehouse import bound_memory, connect, ensure_raw_table, json_object_limit
 
 log = logging.getLogger(__name__)
 
+try:  # glibc only: returns freed heap pages to the OS (see _release_memory)
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    _LIBC.malloc_trim  # noqa: B018 - fails where there is no malloc_trim (musl, macOS)
+except (OSError, AttributeError):
+    _LIBC = None
+
 # Saved in a fan-out child's state: the last parent batch whose records it consumed.
 PARENTS_KEY = "parents_through_batch"
-
-# DuckDB's default (16 MB) would refuse an unusually large record.
-_MAX_OBJECT_SIZE = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -128,12 +134,13 @@ def load_stream(
         spool.close()
 
         duplicates = _deduplicate(spool)
-        outcome = validate_batch(source, stream, spool.landing_path, now)
+        outcome = validate_batch(source, stream, spool.landing_path, now, longest_line=spool.longest_line)
+        _release_memory()
         state_after = dict(run.state_after)
         if fan_out is not None:
             state_after[PARENTS_KEY] = parents_through
 
-        with connect(warehouse) as con:
+        with connect(warehouse, longest_line=max(spool.longest_line, spool.longest_quarantine_line)) as con:
             if outcome.passed:
                 result = _commit(con, table, batch_id, source, stream, spool, run, outcome, duplicates, state_after)
             else:
@@ -160,6 +167,18 @@ def load_stream(
         seconds=seconds,
         **result,
     )
+
+
+def _release_memory() -> None:
+    """Hand the validation's freed frames back to the OS before the commit's DuckDB needs memory.
+
+    pandas/GX leave many small freed blocks that glibc and Arrow's pool keep
+    for reuse; without this the process's peak is their sum with the commit's.
+    """
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _spool_dir(warehouse: Path, source: str, stream: str, batch_id: int) -> Path:
@@ -236,27 +255,40 @@ def _read_parents(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _deduplicate(spool: BatchSpool) -> int:
-    """Write the landing file (last version of each record key) and return how many were dropped.
+    """Point the spool's landing file at the last version of each record key; return how many were dropped.
 
     APIs repeat records across pages (offsets shifting under inserts, lookback
-    windows); the last one fetched is the freshest.
+    windows); the last one fetched is the freshest.  Only ``seq`` and ``key``
+    are read to find the superseded lines; when there are none (the usual
+    case) the fetched file is the landing file and nothing is rewritten.
     """
     con = duckdb.connect()
     try:
         # Spill to the spool's disk rather than memory for very large batches.
-        con.execute(f"SET temp_directory = {_sql_literal(str(spool.directory / 'duckdb_tmp'))}")
-        (landed,) = con.execute(
+        bound_memory(con, spool.directory / "duckdb_tmp", longest_line=spool.longest_line)
+        keys = {"seq": LINE_COLUMNS["seq"], "key": LINE_COLUMNS["key"]}
+        (dropped,) = con.execute(
+            f"""
+            CREATE TEMP TABLE superseded AS
+            SELECT seq FROM {_read_lines(spool.records_path, keys, spool.longest_line)}
+            QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq DESC) > 1
+            """
+        ).fetchone()
+        if not dropped:
+            spool.landing_path = spool.records_path
+            return 0
+        con.execute(
             f"""
             COPY (
-                SELECT * FROM {_read_lines(spool.records_path, LINE_COLUMNS)}
-                QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq DESC) = 1
+                SELECT * FROM {_read_lines(spool.records_path, LINE_COLUMNS, spool.longest_line)}
+                WHERE seq NOT IN (SELECT seq FROM superseded)
                 ORDER BY seq
             ) TO {_sql_literal(str(spool.landing_path))} (FORMAT json)
             """
-        ).fetchone()
+        )
     finally:
         con.close()
-    return spool.records - int(landed)
+    return int(dropped)
 
 
 def _commit(
@@ -275,12 +307,14 @@ def _commit(
     now = datetime.now(timezone.utc)
     con.begin()
     try:
+        # The landing file is in arrival (seq) order and DuckDB keeps a file's
+        # order when inserting (preserve_insertion_order, on by default), so no
+        # sort of the whole batch is needed.
         (records,) = con.execute(
             f"""
             INSERT INTO {table}
             SELECT {batch_id:d}, key, cursor, record, context, page, index, extracted_at, request
-            FROM {_read_lines(spool.landing_path, LINE_COLUMNS)}
-            ORDER BY seq
+            FROM {_read_lines(spool.landing_path, LINE_COLUMNS, spool.longest_line)}
             """
         ).fetchone()
         quarantined = _insert_quarantine(con, batch_id, source.name, stream.name, spool, now)
@@ -336,7 +370,7 @@ def _reject(
             f"""
             INSERT INTO audit.quarantined_records
             SELECT {batch_id:d}, ?, ?, ?, record::VARCHAR, request, ?
-            FROM {_read_lines(spool.records_path, LINE_COLUMNS)}
+            FROM {_read_lines(spool.records_path, LINE_COLUMNS, spool.longest_line)}
             ORDER BY seq
             """,
             [source.name, stream.name, reason, now],
@@ -380,7 +414,7 @@ def _insert_quarantine(
         f"""
         INSERT INTO audit.quarantined_records
         SELECT {batch_id:d}, ?, ?, reason, record, request, ?
-        FROM {_read_lines(spool.quarantine_path, QUARANTINE_COLUMNS)}
+        FROM {_read_lines(spool.quarantine_path, QUARANTINE_COLUMNS, spool.longest_quarantine_line)}
         """,
         [source, stream, now],
     ).fetchone()
@@ -479,12 +513,13 @@ def _mark_failed(
         log.exception("could not record batch %s as failed", batch_id)
 
 
-def _read_lines(path: Path, columns: Mapping[str, str]) -> str:
-    """A read_ndjson call over a spool file with fixed column types (no schema inference)."""
+def _read_lines(path: Path, columns: Mapping[str, str], longest_line: int) -> str:
+    """A read_ndjson call over a spool file with fixed column types (no schema inference),
+    its buffer sized to the file's longest line."""
     spec = ", ".join(f"{_sql_literal(name)}: {_sql_literal(kind)}" for name, kind in columns.items())
     return (
         f"read_ndjson({_sql_literal(str(path))}, columns = {{{spec}}}, "
-        f"maximum_object_size = {_MAX_OBJECT_SIZE:d})"
+        f"maximum_object_size = {json_object_limit(longest_line):d})"
     )
 
 

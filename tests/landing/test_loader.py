@@ -12,7 +12,7 @@ import pytest
 
 from data_quality.expectations import non_negative
 from extractors.engine.errors import ExtractionError
-from extractors.landing.warehouse import DEFAULT_WAREHOUSE, warehouse_path
+from extractors.landing.warehouse import DEFAULT_WAREHOUSE, connect, warehouse_path
 from tests.landing import api
 from tests.landing.api import SECRET, item
 
@@ -343,3 +343,46 @@ def test_kill_9_mid_batch_leaves_nothing_in_raw_and_the_next_load_abandons_and_c
     assert harness.raw_ids() == [(2, "1"), (2, "2"), (2, "3"), (2, "4"), (2, "5")]
     assert result.cursor_after == {"cursor": "2026-06-05T00:00:00+00:00"}
     assert not spool.exists()
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        pytest.param({}, "244.1 MiB", id="default-256MB"),
+        pytest.param({"PANTAU_DUCKDB_MEMORY_LIMIT": "1GB"}, "953.6 MiB", id="configured-1GB"),
+    ],
+)
+def test_warehouse_connections_are_held_to_a_memory_limit_and_spill_beside_the_file(tmp_path, monkeypatch, environ, expected):
+    """GIVEN PANTAU_DUCKDB_MEMORY_LIMIT unset or set WHEN the warehouse is opened for landing
+    THEN DuckDB's memory limit is that size (not 80% of RAM) and it spills to <warehouse>.tmp beside the file."""
+    monkeypatch.delenv("PANTAU_DUCKDB_MEMORY_LIMIT", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    warehouse = tmp_path / "w.duckdb"
+    with connect(warehouse) as con:
+        limit, temp = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+    assert limit == expected
+    assert Path(temp) == tmp_path / "w.duckdb.tmp"
+
+
+def test_an_unreadable_memory_limit_is_a_clear_error(tmp_path, monkeypatch):
+    """GIVEN PANTAU_DUCKDB_MEMORY_LIMIT=lots WHEN the warehouse is opened THEN ValueError names the variable."""
+    monkeypatch.setenv("PANTAU_DUCKDB_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="PANTAU_DUCKDB_MEMORY_LIMIT='lots'"):
+        connect(tmp_path / "w.duckdb")
+
+
+def test_a_record_larger_than_duckdbs_default_line_limit_lands(harness):
+    """GIVEN an item of about 20 MB (DuckDB's JSON reader refuses 16 MB lines by default)
+    WHEN items is loaded
+    THEN it lands whole: the readers are sized to the batch's longest line."""
+    harness.world.items = [item("big", text="x" * (20 * 1024 * 1024)), item("small")]
+
+    result = harness.load("items")
+
+    assert (result.status, result.records, result.quarantined) == ("committed", 2, 0)
+    assert harness.query('SELECT record_key, length(record->>\'text\') FROM raw."testapi__items" ORDER BY 1') == [
+        ("big", 20 * 1024 * 1024), ("small", None),
+    ]
