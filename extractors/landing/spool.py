@@ -89,6 +89,9 @@ class BatchSpool:
         self.records = 0
         self.quarantined = 0
         self.pages = 0
+        # Longest line in bytes of each file, to size DuckDB's JSON reader to the data.
+        self.longest_line = 0
+        self.longest_quarantine_line = 0
 
     def write_page(
         self,
@@ -148,6 +151,8 @@ class BatchSpool:
                 % (seq, index, key_json, cursor_json, record_json, context_json, tail)
             )
         self.records = seq
+        if lines:
+            self.longest_line = max(self.longest_line, max(map(len, lines)))
         # Page by page on disk: a crashed load leaves its progress inspectable.
         self._records.write(b"".join(lines))
         self._records.flush()
@@ -156,7 +161,9 @@ class BatchSpool:
         self.quarantined += 1
         line = _dumps({"reason": reason, "record": raw, "request": request}) + "\n"
         # Text that is not valid Unicode (lone surrogates) is shown with "?" rather than lost with the load.
-        self._quarantine.write(line.encode("utf-8", errors="replace"))
+        data = line.encode("utf-8", errors="replace")
+        self.longest_quarantine_line = max(self.longest_quarantine_line, len(data))
+        self._quarantine.write(data)
 
     def close(self) -> None:
         self._records.close()
