@@ -130,8 +130,8 @@ class BatchSpool:
                     cursor_raw = None if cursor_field is None else dotted(record, cursor_field)
                     cursor = None if cursor_raw is None else str(cursor_raw)
                     record_json = encode(record)
-                    key_json = encode(key)
-                    cursor_json = encode(cursor)
+                    key_json = orjson.dumps(key)  # str: no NaN to look for
+                    cursor_json = b"null" if cursor is None else orjson.dumps(cursor)
                     own = record_contexts[index] if record_contexts is not None else None
                     context_json = page_context if own is None else encode(dict(own))
                 except MalformedRecord as exc:
