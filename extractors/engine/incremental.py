@@ -330,3 +330,75 @@ class DayWindows(Incremental):
             return ZoneInfo(str(name))
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{config.source_name}: {name!r} is not an IANA time zone") from None
+
+
+class _RunClockRun(IncrementalRun):
+    """One request sequence; the state is the run's own clock, not a record value."""
+
+    def __init__(self, patch: RequestPatch, now: datetime) -> None:
+        self._patch = patch
+        self._now = now
+
+    def patches(self) -> list[RequestPatch]:
+        return [self._patch]
+
+    def state_after(self) -> dict[str, Any]:
+        return {"cursor": iso(self._now)}
+
+
+@dataclass(frozen=True)
+class SinceLastRun(Incremental):
+    """A time parameter that starts where the previous run's clock stood.
+
+    For records that carry no time of their own (Mailchimp recipients with an
+    ``activity`` array, users expanded from an X timeline page): ``param`` =
+    previous run's now − ``lookback``.  A first run asks from now − ``start``,
+    or sends no ``param`` at all when ``start`` is None (the API's whole
+    history).  State: ``{"cursor": <now of the run>}``.
+    """
+
+    param: str
+    format: str = "iso8601"
+    lookback: timedelta = timedelta(days=1)
+    start: timedelta | None = None
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        saved = _saved_cursor(state)
+        since = saved - self.lookback if saved is not None else (None if self.start is None else now - self.start)
+        params = {} if since is None else {self.param: format_instant(since, self.format)}
+        return _RunClockRun(RequestPatch(params=params), now)
+
+
+def _utc_midnight(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class GraphInsightsWindows(Incremental):
+    """Graph API insights (``/{ig-user-id}/insights``, ``/{page-id}/insights``).
+
+    These edges take a ``since``/``until`` range no longer than a maximum span
+    (30 days for Instagram's ``follower_count``, 93 for Page insights) and answer
+    with ``paging.next`` pointing at the following window; this asks for the
+    first window only and ``GraphCursor`` walks the rest up to now.  The first
+    window starts at the previous run's now − ``lookback`` (restated values), or
+    now − ``start`` on a first run, never before now − ``max_history`` (data the
+    API no longer serves), aligned to UTC midnight.  State: the run's clock.
+    """
+
+    window: timedelta = timedelta(days=30)
+    lookback: timedelta = timedelta(days=3)
+    start: timedelta = timedelta(days=29)
+    max_history: timedelta | None = None
+    since_param: str = "since"
+    until_param: str = "until"
+    format: str = "unix"
+
+    def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
+        saved = _saved_cursor(state)
+        since = _utc_midnight((saved - self.lookback) if saved is not None else now - self.start)
+        if self.max_history is not None:
+            since = max(since, _utc_midnight(now) - self.max_history)
+        until = since + self.window
+        params = {self.since_param: format_instant(since, self.format), self.until_param: format_instant(until, self.format)}
+        return _RunClockRun(RequestPatch(params=params), now)

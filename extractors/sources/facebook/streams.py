@@ -22,10 +22,9 @@ from datetime import timedelta
 
 from extractors.engine.auth import BearerToken
 from extractors.engine.declarations import ForEachRecordOf, ForEachSetting, Setting, Source, Stream
-from extractors.engine.incremental import SinceParam
+from extractors.engine.incremental import GraphInsightsWindows, SinceParam
 from extractors.engine.paginators import GraphCursor, SinglePage
 from extractors.engine.rate_limits import GraphApiRateLimit
-from extractors.sources.instagram.windows import GraphInsightsWindows
 
 GRAPH_BASE_URL = "https://graph.facebook.com/v23.0"
 POSTS_LOOKBACK = timedelta(days=7)

@@ -18,10 +18,9 @@ from datetime import timedelta
 
 from extractors.engine.auth import BasicAuth
 from extractors.engine.declarations import ForEachRecordOf, Setting, Source, Stream
-from extractors.engine.incremental import SinceParam
+from extractors.engine.incremental import SinceLastRun, SinceParam
 from extractors.engine.paginators import MailchimpOffset
 from extractors.engine.rate_limits import MailchimpRateLimit
-from extractors.sources.mailchimp.activity import SinceLastRun
 
 MARKETING_BASE_URL = "https://{dc}.api.mailchimp.com/3.0"
 REPORT_LOOKBACK = timedelta(days=30)

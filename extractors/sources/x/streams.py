@@ -27,10 +27,9 @@ from datetime import timedelta
 
 from extractors.engine.auth import BearerToken
 from extractors.engine.declarations import ForEachSetting, Setting, Source, Stream
-from extractors.engine.incremental import SinceParam
+from extractors.engine.incremental import SinceLastRun, SinceParam
 from extractors.engine.paginators import SinglePage, XNextToken
 from extractors.engine.rate_limits import XRateLimit
-from extractors.sources.x.incremental import SinceLastRun
 
 X_BASE_URL = "https://api.x.com/2"
 TWEETS_LOOKBACK = timedelta(days=7)

@@ -8,7 +8,15 @@ import pytest
 from extractors.engine.config import SourceConfig
 from extractors.engine.declarations import Setting, Stream
 from extractors.engine.http import Request
-from extractors.engine.incremental import DayWindows, HubSpotSearchFilter, ResumeToken, SinceParam, parse_instant
+from extractors.engine.incremental import (
+    DayWindows,
+    GraphInsightsWindows,
+    HubSpotSearchFilter,
+    ResumeToken,
+    SinceLastRun,
+    SinceParam,
+    parse_instant,
+)
 from extractors.engine.errors import ConfigError
 
 from .conftest import make_source
@@ -190,3 +198,45 @@ def test_day_windows_reject_unknown_time_zones() -> None:
     """GIVEN a misspelt time zone WHEN planned THEN ConfigError names it."""
     with pytest.raises(ConfigError, match="Asia/Jakrta"):
         DayWindows().plan(None, NOW, tz_config("Asia/Jakrta"))
+
+
+@pytest.mark.parametrize(
+    ("strategy", "state", "expected"),
+    [
+        # No start: a first run asks for the API's whole history (no param at all).
+        pytest.param(SinceLastRun("since"), None, {}, id="first-run-everything"),
+        # 2024-05-10T00:00Z - 400 d = 2023-04-06T00:00Z.
+        pytest.param(SinceLastRun("start_time", start=timedelta(days=400)), None, {"start_time": "2023-04-06T00:00:00Z"}, id="first-run-start"),
+        # Previous run at 2024-05-09T02:00Z, minus the 1-day lookback.
+        pytest.param(SinceLastRun("since"), {"cursor": "2024-05-09T02:00:00+00:00"}, {"since": "2024-05-08T02:00:00Z"}, id="since-previous-run"),
+    ],
+)
+def test_since_last_run_asks_from_the_previous_runs_clock(strategy: SinceLastRun, state: dict | None, expected: dict) -> None:
+    """GIVEN records with no time of their own WHEN planned THEN the param is the previous run's now - lookback,
+    and the state saved is this run's now whatever the records say."""
+    run = strategy.plan(state, NOW, CONFIG)
+    (patch,) = run.patches()
+    assert dict(patch.params) == expected
+    run.observe([{"timestamp": "2030-01-01T00:00:00Z"}], "timestamp")
+    assert run.state_after() == {"cursor": "2024-05-10T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("strategy", "state", "expected"),
+    [
+        # First run: now - 29 d = 2024-04-11T00:00Z (1712793600), window 30 d -> 2024-05-11T00:00Z (1715385600).
+        pytest.param(GraphInsightsWindows(), None, {"since": "1712793600", "until": "1715385600"}, id="first-run"),
+        # Saved 2024-05-09T15:30Z - 3 d = 2024-05-06T15:30Z, aligned down to midnight 2024-05-06 (1714953600).
+        pytest.param(GraphInsightsWindows(), {"cursor": "2024-05-09T15:30:00+00:00"}, {"since": "1714953600", "until": "1717545600"}, id="saved-aligned"),
+        # Page insights from 2 years back, but the API serves only 93 days: 2024-05-10 - 93 d = 2024-02-07 (1707264000).
+        pytest.param(
+            GraphInsightsWindows(window=timedelta(days=90), start=timedelta(days=730), max_history=timedelta(days=93)),
+            None, {"since": "1707264000", "until": "1715040000"}, id="clipped-to-max-history",
+        ),
+    ],
+)
+def test_graph_insights_windows_first_window(strategy: GraphInsightsWindows, state: dict | None, expected: dict) -> None:
+    """GIVEN a Graph insights edge WHEN planned THEN the first since/until window starts at the saved clock - lookback
+    (or now - start), at UTC midnight, never before now - max_history."""
+    (patch,) = first_patch(strategy, state)
+    assert dict(patch.params) == expected
