@@ -1,0 +1,1 @@
+"""Hand-written lexicons (data files) read by ``enrichment.sentiment.scorer``."""
