@@ -1,6 +1,8 @@
 """The dbt project as Dagster assets: staging (and later marts), with every dbt
-test surfaced as an asset check and lineage from each raw asset."""
+test surfaced as an asset check and lineage from each raw asset. Two ops: the models
+that read Python enrichment assets' tables build after those assets."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +11,7 @@ from typing import Any, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import select_unique_ids
 
 from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 
@@ -58,16 +61,34 @@ class PantauTranslator(DagsterDbtTranslator):
 os.environ["PANTAU_WAREHOUSE"] = str(PipelineSettings.from_env().warehouse)
 
 
+# Models reading what Python enrichment assets write (source('enrichment', ...)) build in a
+# second dbt op, after those assets: one op for both would make an op-level cycle
+# (int_messages -> enrichment/message_sentiment -> int_messages_scored).
+ENRICHMENT_SELECTION = "source:enrichment+"
+
+
 def _selection() -> str:
     """Every model when all sources load; else only what descends from the enabled ones."""
     enabled = PipelineSettings.from_env().sources
     return " ".join(f"source:{name}+" for name in enabled) if enabled else "fqn:*"
 
 
+def _enrichment_selection() -> str:
+    """What descends from the enrichment sources, intersected with the enabled sources' descendants."""
+    enabled = PipelineSettings.from_env().sources
+    if not enabled:
+        return ENRICHMENT_SELECTION
+    return " ".join(f"{ENRICHMENT_SELECTION},source:{name}+" for name in enabled)
+
+
+MANIFEST = ensure_manifest()
+
+
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=MANIFEST,
     project=PROJECT,
     select=_selection(),
+    exclude=ENRICHMENT_SELECTION,
     dagster_dbt_translator=PantauTranslator(),
     name="dbt_models",
 )
@@ -75,4 +96,25 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-defs = dg.Definitions(assets=[dbt_models], resources={"dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE)})
+def _has_nodes(select: str) -> bool:
+    manifest = json.loads(MANIFEST.read_text())
+    return bool(select_unique_ids(select=select, exclude="", selector="", project=PROJECT, manifest_json=manifest))
+
+
+ASSETS = [dbt_models]
+if _has_nodes(_enrichment_selection()):
+
+    @dbt_assets(
+        manifest=MANIFEST,
+        project=PROJECT,
+        select=_enrichment_selection(),
+        dagster_dbt_translator=PantauTranslator(),
+        name="dbt_enriched_models",
+    )
+    def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    ASSETS.append(dbt_enriched_models)
+
+
+defs = dg.Definitions(assets=ASSETS, resources={"dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE)})
