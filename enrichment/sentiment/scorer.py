@@ -25,7 +25,7 @@ from typing import Iterable
 
 from enrichment.sentiment.language import detect_language
 
-SCORER_VERSION = "lexicon-1.0"
+SCORER_VERSION = "lexicon-1.1"
 THRESHOLD = 0.25
 _ALPHA = 6.0
 _NEGATION_SCOPE = 3
@@ -130,6 +130,10 @@ def _normalise(token: str, lex: Lexicon) -> tuple[tuple[str, ...], bool]:
         for suffix in ("nya", "lah", "kah", "ny"):
             if cand.endswith(suffix) and len(cand) - len(suffix) >= 3:
                 candidates.append(cand[: -len(suffix)])
+    if base.isalpha() and len(base) > 4:  # English inflections: loves, leaked, cracking
+        for suffix, add in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+            if base.endswith(suffix) and base[: -len(suffix)] + add in lex.weights:
+                candidates.append(base[: -len(suffix)] + add)
     if base.startswith("se") and base[2:] in lex.weights:
         candidates.append(base[2:])  # seenak, sebagus: "as good as"
     for cand in candidates:

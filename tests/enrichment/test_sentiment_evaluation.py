@@ -9,9 +9,13 @@ from enrichment.sentiment import score_many
 from enrichment.sentiment.evaluate import evaluate, labelled_messages
 from enrichment.sentiment.metrics import accuracy, macro_f1, per_label_f1
 
-# Measured with lexicon-1.0: id 0.968, en 0.958 (a development set, see its README); the floor
-# leaves a margin for lexicon edits that trade a few messages.
-MACRO_F1_FLOOR = {"id": 0.93, "en": 0.93}
+# Measured with lexicon-1.1 (see evaluation/README.md): development set id 0.968, en 0.958;
+# held-out set id 0.939, en 0.763. The floors leave a margin for lexicon edits that trade a
+# few messages (the held-out set is small: one message is ~2 points).
+MACRO_F1_FLOOR = {
+    "labelled_messages.csv": {"id": 0.93, "en": 0.93},
+    "heldout_messages.csv": {"id": 0.88, "en": 0.70},
+}
 
 
 def test_f1_on_a_hand_computed_confusion():
@@ -47,13 +51,14 @@ def test_labelled_set_is_big_and_balanced_enough():
             assert sum(r["label"] == label for r in subset) >= len(subset) / 4
 
 
-def test_macro_f1_floor_per_language():
-    """GIVEN the scorer and the labelled set
+@pytest.mark.parametrize("name", sorted(MACRO_F1_FLOOR))
+def test_macro_f1_floor_per_language(name):
+    """GIVEN the scorer and a labelled set (development or held-out)
     WHEN evaluated
     THEN macro-F1 per language is at least the measured value minus a margin."""
-    results = evaluate()
-    for language, floor in MACRO_F1_FLOOR.items():
-        assert results[language].macro_f1 >= floor, (language, results[language].macro_f1)
+    results = evaluate(name)
+    for language, floor in MACRO_F1_FLOOR[name].items():
+        assert results[language].macro_f1 >= floor, (name, language, results[language].macro_f1)
 
 
 def test_throughput_at_least_20k_messages_per_second():
