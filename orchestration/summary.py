@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
+from extractors.landing.warehouse import open_when_unlocked
 
 
 def _check_counts(result) -> tuple[int, int, list[str]]:
@@ -20,7 +20,7 @@ def _check_counts(result) -> tuple[int, int, list[str]]:
 
 def print_summary(result, warehouse: Path, started: datetime, wall_seconds: float) -> None:
     passed, failed, failed_names = _check_counts(result)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_when_unlocked(warehouse, read_only=True, lock_timeout=60) as con:
         per_source = con.execute(
             """
             select source,

@@ -187,6 +187,18 @@ def temp_directory(path: str | Path) -> Path:
     return path.parent / f"{path.name}.tmp"
 
 
+def open_when_unlocked(path: str | Path, *, read_only: bool = False, lock_timeout: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, retrying while another process holds the file's lock."""
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(_LOCK_RETRY_SECONDS)
+
+
 def connect(path: str | Path, *, lock_timeout: float = 120.0, longest_line: int = 0) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, with the landing schemas in place.
 
@@ -197,15 +209,7 @@ def connect(path: str | Path, *, lock_timeout: float = 120.0, longest_line: int 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_timeout
-    while True:
-        try:
-            con = duckdb.connect(str(path))
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise
-            time.sleep(_LOCK_RETRY_SECONDS)
+    con = open_when_unlocked(path, lock_timeout=lock_timeout)
     try:
         bound_memory(con, temp_directory(path), longest_line=longest_line)
         # Stored instants are UTC either way; this only fixes how they read back.
