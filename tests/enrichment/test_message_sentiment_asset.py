@@ -63,3 +63,12 @@ def test_a_new_scorer_version_rescores_and_replaces(tmp_path):
         assert score_new_messages(con, chunk_size=2, version="new") == 0
         rows = con.execute("select scorer_version, count(*) from enrichment.message_sentiment group by 1").fetchall()
     assert rows == [("new", 3)]
+
+
+def test_asset_without_messages_table_scores_nothing(tmp_path):
+    """GIVEN a warehouse without intermediate.int_messages (no text-bearing source enabled)
+    WHEN the asset materialises
+    THEN it succeeds and reports 0 messages scored."""
+    resources = {"warehouse": WarehouseResource(path=str(tmp_path / "empty.duckdb"))}
+    result = dg.materialize([message_sentiment], resources=resources)
+    assert result.asset_materializations_for_node("enrichment__message_sentiment")[0].metadata["scored"].value == 0

@@ -96,13 +96,19 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-def _has_nodes(select: str) -> bool:
+def _enrichment_nodes_selected() -> bool:
+    """Whether any enrichment-reading node descends from the enabled sources (each side
+    selected alone, then intersected, so an empty intersection logs no dbt warning)."""
     manifest = json.loads(MANIFEST.read_text())
-    return bool(select_unique_ids(select=select, exclude="", selector="", project=PROJECT, manifest_json=manifest))
+
+    def ids(select: str) -> set[str]:
+        return set(select_unique_ids(select=select, exclude="", selector="", project=PROJECT, manifest_json=manifest))
+
+    return bool(ids(ENRICHMENT_SELECTION) & ids(_selection()))
 
 
 ASSETS = [dbt_models]
-if _has_nodes(_enrichment_selection()):
+if _enrichment_nodes_selected():
 
     @dbt_assets(
         manifest=MANIFEST,
