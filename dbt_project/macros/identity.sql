@@ -10,3 +10,46 @@
 {% macro normalize_handle(expr) -%}
     nullif(lower(ltrim(replace(trim({{ expr }}), ' ', ''), '@')), '')
 {%- endmacro %}
+
+{#- The claims a social user's handle makes on customers, in int_identity__candidates
+    (it reads that model's contact_keys, end_users and social_ticket_senders CTEs):
+    platform_id, when a social-channel ticket from that handle was opened by a
+    contact's email; handle, when a contact's CRM handle field is that handle;
+    handle, when a Zendesk user holding that handle has a contact's email.
+    `users` is a CTE with a normalised `username` and the `identity` column. -#}
+{% macro social_handle_claims(source, users, identity, platform, contact_handle, end_user_handle) -%}
+    select
+        '{{ source }}' as source,
+        {{ users }}.{{ identity }} as source_identity,
+        contact_keys.customer_id,
+        'platform_id' as match_rule,
+        {{ users }}.username as match_evidence,
+    from {{ users }}
+    inner join social_ticket_senders
+        on social_ticket_senders.social_platform = '{{ platform }}'
+        and social_ticket_senders.social_username = {{ users }}.username
+    inner join contact_keys on contact_keys.email_normalized = social_ticket_senders.requester_email
+
+    union all
+
+    select
+        '{{ source }}',
+        {{ users }}.{{ identity }},
+        contact_keys.customer_id,
+        'handle',
+        {{ users }}.username,
+    from {{ users }}
+    inner join contact_keys on contact_keys.{{ contact_handle }} = {{ users }}.username
+
+    union all
+
+    select
+        '{{ source }}',
+        {{ users }}.{{ identity }},
+        contact_keys.customer_id,
+        'handle',
+        {{ users }}.username,
+    from {{ users }}
+    inner join end_users on end_users.{{ end_user_handle }} = {{ users }}.username
+    inner join contact_keys on contact_keys.email_normalized = end_users.email_normalized
+{%- endmacro %}

@@ -250,40 +250,7 @@ instagram_users as (
 
 instagram_claims as (
 
-    select
-        'instagram_user' as source,
-        instagram_users.username as source_identity,
-        contact_keys.customer_id,
-        'platform_id' as match_rule,
-        instagram_users.username as match_evidence,
-    from instagram_users
-    inner join social_ticket_senders
-        on social_ticket_senders.social_platform = 'instagram'
-        and social_ticket_senders.social_username = instagram_users.username
-    inner join contact_keys on contact_keys.email_normalized = social_ticket_senders.requester_email
-
-    union all
-
-    select
-        'instagram_user',
-        instagram_users.username,
-        contact_keys.customer_id,
-        'handle',
-        instagram_users.username,
-    from instagram_users
-    inner join contact_keys on contact_keys.instagram_handle_normalized = instagram_users.username
-
-    union all
-
-    select
-        'instagram_user',
-        instagram_users.username,
-        contact_keys.customer_id,
-        'handle',
-        instagram_users.username,
-    from instagram_users
-    inner join end_users on end_users.instagram_username = instagram_users.username
-    inner join contact_keys on contact_keys.email_normalized = end_users.email_normalized
+    {{ social_handle_claims('instagram_user', 'instagram_users', 'username', 'instagram', 'instagram_handle_normalized', 'instagram_username') }}
 
 ),
 
@@ -300,40 +267,7 @@ x_users as (
 
 x_claims as (
 
-    select
-        'x_user' as source,
-        x_users.user_id as source_identity,
-        contact_keys.customer_id,
-        'platform_id' as match_rule,
-        x_users.username as match_evidence,
-    from x_users
-    inner join social_ticket_senders
-        on social_ticket_senders.social_platform = 'x'
-        and social_ticket_senders.social_username = x_users.username
-    inner join contact_keys on contact_keys.email_normalized = social_ticket_senders.requester_email
-
-    union all
-
-    select
-        'x_user',
-        x_users.user_id,
-        contact_keys.customer_id,
-        'handle',
-        x_users.username,
-    from x_users
-    inner join contact_keys on contact_keys.x_handle_normalized = x_users.username
-
-    union all
-
-    select
-        'x_user',
-        x_users.user_id,
-        contact_keys.customer_id,
-        'handle',
-        x_users.username,
-    from x_users
-    inner join end_users on end_users.twitter_username = x_users.username
-    inner join contact_keys on contact_keys.email_normalized = end_users.email_normalized
+    {{ social_handle_claims('x_user', 'x_users', 'user_id', 'x', 'x_handle_normalized', 'twitter_username') }}
 
 ),
 
