@@ -123,7 +123,7 @@ class InstagramApi(GraphApi):
             username = modifier_arg(modifier, "username")
             target = S.account_by_username(w, "instagram", username or "")
             if target is None:
-                return self._error(400, f"Invalid user id", 110, error_subcode=2207013,
+                return self._error(400, "Invalid user id", 110, error_subcode=2207013,
                                    error_user_title="Cannot find User",
                                    error_user_msg=f"The user with username: {username} cannot be found.")
             inner = self._account_record(target, sub_fields(modifier) or {"id": ""})

@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterator
 
-from sandbox.api.base import Api, BadRequest, NotFound, Request, Response, route
+from sandbox.api.base import Api, Request, Response, route
 from sandbox.world import commerce as cm
 from sandbox.world.draws import stable_hex
 

@@ -341,7 +341,6 @@ def event_times(c: Customer) -> list[tuple[int, float]]:
 
 
 def event(c: Customer, kind: int) -> dict:
-    s = c.subscription
     t = dict(event_times(c))[kind]
     obj = subscription_at(c, t)
     data: dict = {"object": obj}

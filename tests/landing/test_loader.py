@@ -13,7 +13,6 @@ import pytest
 from data_quality.expectations import non_negative
 from extractors.engine.errors import ExtractionError
 from extractors.landing.warehouse import DEFAULT_WAREHOUSE, connect, warehouse_path
-from tests.landing import api
 from tests.landing.api import SECRET, item
 
 RAW_COLUMNS = [
