@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from sandbox.world import customers as _customers
-from sandbox.world.draws import stable_int
+from sandbox.world.draws import rng, stable_int
 from sandbox.world.names import BRAND, COMPETITORS
 from sandbox.world.profiles import Profile
 from sandbox.world.timeline import DAY, Timeline
@@ -55,8 +55,6 @@ class World:
         n = self.customers_signed_up_by(at)
         if n == 0:
             return None
-        from sandbox.world.draws import rng
-
         r = rng(self.profile.seed, "sample", *key)
         for _ in range(tries):
             c = self.customer(r.randrange(n))
