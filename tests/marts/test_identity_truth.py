@@ -18,37 +18,20 @@ deterministic, so these are stable, not flaky):
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
 from sandbox.world.model import World
 from sandbox.world.profiles import get_profile
 from tests.conftest import TEST_ANCHOR
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("identity")
-    environ = {
-        **os.environ,
-        "PANTAU_WAREHOUSE": str(workdir / "pantau.duckdb"),
-        "DAGSTER_HOME": str(workdir / "dagster_home"),
-        "PANTAU_NOW": f"{TEST_ANCHOR}T00:00:00+00:00",
-    }
-    environ.pop("PANTAU_SANDBOX_URL", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.run", "--sandbox", "tiny", "--anchor", TEST_ANCHOR],
-        cwd=REPO_ROOT, env=environ, capture_output=True, text=True, timeout=1200,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
-    return workdir / "pantau.duckdb"
+def warehouse(tiny_warehouse) -> Path:
+    return tiny_warehouse
 
 
 def classify(warehouse: Path) -> dict[str, int]:
