@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PANTAU_LOG_LEVEL", "INFO")}}}},
             )
         wall = time.monotonic() - t0
-        print_summary(result, settings.warehouse, started, wall)
+        print_summary(result, settings.warehouse, settings.published, started, wall)
         return 0 if result.success else 1
 
 

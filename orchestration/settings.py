@@ -19,6 +19,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class PipelineSettings:
     warehouse: Path
+    published: Path  # the readers' copy (write, audit, publish)
     timezone: str
     schedule_cron: str
     sources: tuple[str, ...] | None  # None: every source found in extractors/sources
@@ -31,6 +32,11 @@ class PipelineSettings:
         warehouse = Path(env.get("PANTAU_WAREHOUSE", "warehouse/pantau.duckdb"))
         if not warehouse.is_absolute():
             warehouse = (REPO_ROOT / warehouse).resolve()
+        published = Path(env.get("PANTAU_PUBLISHED_WAREHOUSE", "") or warehouse.with_name(f"{warehouse.stem}_published.duckdb"))
+        if not published.is_absolute():
+            published = (REPO_ROOT / published).resolve()
+        if published == warehouse:
+            raise SettingsError(f"PANTAU_PUBLISHED_WAREHOUSE={published} is the working warehouse; readers need their own file")
         tz = env.get("PANTAU_TIMEZONE", "Asia/Jakarta")
         try:
             ZoneInfo(tz)
@@ -47,7 +53,7 @@ class PipelineSettings:
             except ValueError:
                 raise SettingsError(f"PANTAU_NOW={env['PANTAU_NOW']!r} is not an ISO-8601 timestamp") from None
             now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-        return cls(warehouse, tz, cron, sources, now, env.get("PANTAU_SANDBOX_URL") or None)
+        return cls(warehouse, published, tz, cron, sources, now, env.get("PANTAU_SANDBOX_URL") or None)
 
     def current_time(self) -> datetime:
         return self.now or datetime.now(timezone.utc)

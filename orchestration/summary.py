@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from extractors.landing.warehouse import open_when_unlocked
 
 
@@ -18,7 +20,20 @@ def _check_counts(result) -> tuple[int, int, list[str]]:
     return passed, failed, names
 
 
-def print_summary(result, warehouse: Path, started: datetime, wall_seconds: float) -> None:
+def _publication_line(result, published: Path) -> str:
+    """Whether this run published, or which earlier publication readers still see."""
+    if not published.exists():
+        return f"published: nothing yet ({published} is made once a night passes every check)"
+    with duckdb.connect(str(published), read_only=True) as con:
+        run_id, at, tables, rows = con.execute(
+            "select dagster_run_id, published_at, tables, total_rows from publication.info"
+        ).fetchone()
+    if run_id == result.run_id:
+        return f"published: {tables} tables, {rows:,} rows -> {published}"
+    return f"published: NOT this run; readers keep the publication of {at:%Y-%m-%d %H:%M %Z} in {published}"
+
+
+def print_summary(result, warehouse: Path, published: Path, started: datetime, wall_seconds: float) -> None:
     passed, failed, failed_names = _check_counts(result)
     with open_when_unlocked(warehouse, read_only=True, lock_timeout=60) as con:
         per_source = con.execute(
@@ -56,3 +71,4 @@ def print_summary(result, warehouse: Path, started: datetime, wall_seconds: floa
     print(f"checks: {passed} passed, {failed} failed" + (f" ({', '.join(failed_names[:10])})" if failed_names else ""))
     print(f"wall time: {wall_seconds:.1f} s")
     print(f"warehouse: {warehouse}")
+    print(_publication_line(result, published))

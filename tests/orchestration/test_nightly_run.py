@@ -89,6 +89,28 @@ def test_first_night_lands_validates_and_stages_every_stream(first_night):
     assert keys and all(count > 0 for count, _ in keys.values())
 
 
+def test_first_night_publishes_the_audited_marts_for_readers(first_night):
+    """GIVEN a night that passed every check
+    WHEN it ends
+    THEN the readers' file holds every core, marts and reference table of the working
+    warehouse with the same rows, and nothing of raw, audit or staging."""
+    workdir, proc = first_night
+    published = workdir / "pantau_published.duckdb"
+    assert f"-> {published}" in proc.stdout
+    with duckdb.connect(str(workdir / "pantau.duckdb"), read_only=True) as con:
+        working = [t for (t,) in con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables()"
+            " where schema_name in ('core', 'marts', 'reference')"
+        ).fetchall()]
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in working}
+    with duckdb.connect(str(published), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+        copied = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in working}
+    assert {"marts", "core", "reference"} <= schemas
+    assert not schemas & {"raw", "audit", "staging", "intermediate"}
+    assert copied == counts
+
+
 def test_no_secret_reaches_the_warehouse(first_night, sandbox):
     """GIVEN the warehouse after a night on the sandbox, whose credentials are known
     WHEN every text and JSON column of every table is searched
@@ -184,6 +206,7 @@ def test_interrupted_night_loses_nothing_and_the_next_night_completes(tmp_path):
     and the second run commits every stream."""
     proc = run_nightly(tmp_path, "--faults", "fail_after_requests=40", env={"PANTAU_HTTP_MAX_ATTEMPTS": "2"})
     assert proc.returncode != 0
+    assert not (tmp_path / "pantau_published.duckdb").exists(), "a failed night must publish nothing"
     with duckdb.connect(str(tmp_path / "pantau.duckdb"), read_only=True) as con:
         failed = con.execute("select source, stream, batch_id from audit.load_batches where status = 'failed'").fetchall()
         assert failed, "the outage should have failed at least one batch"
@@ -192,6 +215,7 @@ def test_interrupted_night_loses_nothing_and_the_next_night_completes(tmp_path):
             assert rows == 0
     proc = run_nightly(tmp_path)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
+    assert (tmp_path / "pantau_published.duckdb").exists()
     with duckdb.connect(str(tmp_path / "pantau.duckdb"), read_only=True) as con:
         for table in STREAMS:
             (count,) = con.execute(f"select count(*) from raw.{table}").fetchone()
@@ -206,6 +230,7 @@ def test_a_batch_its_suite_rejects_stops_its_downstream_models(tmp_path):
     proc = run_nightly(tmp_path, "--faults", "corrupt_every=3")
     assert proc.returncode != 0
     assert "Pantau nightly run: FAILED" in proc.stdout
+    assert not (tmp_path / "pantau_published.duckdb").exists(), "a rejected batch must block publication"
     with duckdb.connect(str(tmp_path / "pantau.duckdb"), read_only=True) as con:
         rejected = con.execute("select source, stream from audit.load_batches where status = 'rejected'").fetchall()
         assert len(rejected) >= 5

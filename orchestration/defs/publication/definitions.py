@@ -1,0 +1,33 @@
+"""Publication: after every load check and dbt test of the night has passed, the
+audited tables become visible to BI readers in one atomic step (see publish.py)."""
+import dagster as dg
+
+from orchestration.defs.publication.publish import PUBLISHED_SCHEMAS, publish
+from orchestration.defs.transformation.definitions import ASSETS as DBT_ASSETS, PROJECT
+from orchestration.settings import PipelineSettings
+
+
+@dg.asset(
+    key=["publication", "published_warehouse"],
+    group_name="publication",
+    # Downstream of every dbt asset: dagster-dbt fails its step when a dbt test fails,
+    # so a night with a failed check never reaches this asset.
+    deps=DBT_ASSETS,
+    description=f"The reader copy of schemas {', '.join(PUBLISHED_SCHEMAS)}, swapped in atomically (PANTAU_PUBLISHED_WAREHOUSE).",
+)
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = PipelineSettings.from_env()
+    done = publish(
+        settings.warehouse,
+        settings.published,
+        published_at=settings.current_time(),
+        run_id=context.run_id,
+        manifest_path=PROJECT.manifest_path,
+    )
+    context.log.info(f"published {done.tables} tables, {done.rows:,} rows to {done.path}")
+    return dg.MaterializeResult(
+        metadata={"path": str(done.path), "tables": done.tables, "rows": done.rows}
+    )
+
+
+defs = dg.Definitions(assets=[published_warehouse])

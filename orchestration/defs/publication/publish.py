@@ -1,0 +1,106 @@
+"""Write, audit, publish: copy the audited tables into a reader file, swapped in atomically.
+
+DuckDB lets one process write a file, and while it writes no other process can
+open it, not even read-only. BI tools and analysts therefore never open the
+working warehouse: they open the published file, which the nightly run rebuilds
+beside it under a temporary name and renames into place only after every load
+check and dbt test has passed. A reader holding the old file keeps reading it
+(the rename does not touch its open inode); the next connection sees the new one.
+A failed night publishes nothing, so the last good publication stays readable.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+# What readers get: the facts and dimensions, the metric marts and the seeds they
+# were computed with. Raw, audit, staging and intermediate stay in the working file.
+PUBLISHED_SCHEMAS = ("core", "marts", "reference")
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    tables: int
+    rows: int
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _descriptions(manifest_path: Path | None) -> dict[tuple[str, str], dict]:
+    """(schema, table) -> {"description": ..., "columns": {name: description}} from dbt's manifest."""
+    if manifest_path is None or not manifest_path.exists():
+        return {}
+    manifest = json.loads(manifest_path.read_text())
+    found = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") not in ("model", "seed") or node.get("schema") not in PUBLISHED_SCHEMAS:
+            continue
+        found[(node["schema"], node.get("alias") or node["name"])] = {
+            "description": node.get("description") or "",
+            "columns": {name: col.get("description") or "" for name, col in node.get("columns", {}).items()},
+        }
+    return found
+
+
+def publish(warehouse: Path, published: Path, published_at: datetime, run_id: str,
+            manifest_path: Path | None = None) -> Publication:
+    """Copy PUBLISHED_SCHEMAS of ``warehouse`` into ``published``, atomically.
+
+    Tables keep their dbt descriptions as DuckDB comments, so a BI tool's column
+    browser shows each metric's formula. ``publication.info`` records when and by
+    which run the file was made.
+    """
+    staging_path = published.with_name(published.name + ".publishing")
+    for leftover in (staging_path, staging_path.with_name(staging_path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    docs = _descriptions(manifest_path)
+    tables = rows = 0
+    con = duckdb.connect(str(staging_path))
+    try:
+        con.execute(f"attach {_literal(str(warehouse))} as working (read_only)")
+        found = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'working'"
+            " and schema_name in (select unnest(?)) order by all",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema in sorted({s for s, _ in found}):
+            con.execute(f"create schema {_quote(schema)}")
+        for schema, table in found:
+            target = f"{_quote(schema)}.{_quote(table)}"
+            con.execute(f"create table {target} as select * from working.{target}")
+            rows += con.execute(f"select count(*) from {target}").fetchone()[0]
+            tables += 1
+            doc = docs.get((schema, table))
+            if doc:
+                if doc["description"]:
+                    con.execute(f"comment on table {target} is {_literal(doc['description'].strip())}")
+                columns = {c for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = current_database()"
+                    " and schema_name = ? and table_name = ?", [schema, table]).fetchall()}
+                for column, description in doc["columns"].items():
+                    if description and column in columns:
+                        con.execute(f"comment on column {target}.{_quote(column)} is {_literal(description.strip())}")
+        con.execute("create schema publication")
+        con.execute(
+            "create table publication.info as select ?::timestamptz as published_at, ? as dagster_run_id,"
+            " ? as tables, ? as total_rows",
+            [published_at, run_id, tables, rows],
+        )
+        con.execute("detach working")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(staging_path, published)
+    return Publication(published, tables, rows)
