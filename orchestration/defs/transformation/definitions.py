@@ -68,9 +68,10 @@ ENRICHMENT_SELECTION = "source:enrichment+"
 
 
 def _selection() -> str:
-    """Every model when all sources load; else only what descends from the enabled ones."""
+    """Every model when all sources load; else what descends from the enabled ones, and the
+    seeds (business configuration, needed by whichever models are selected)."""
     enabled = PipelineSettings.from_env().sources
-    return " ".join(f"source:{name}+" for name in enabled) if enabled else "fqn:*"
+    return " ".join(["resource_type:seed", *(f"source:{name}+" for name in enabled)]) if enabled else "fqn:*"
 
 
 def _enrichment_selection() -> str:
