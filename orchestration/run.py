@@ -31,7 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sandbox", metavar="PROFILE", help="start the sandbox with this profile (tiny, demo, large)")
     parser.add_argument("--anchor", help="the sandbox world's anchor date (default: today)")
     parser.add_argument("--faults", default="", help="sandbox faults to inject, e.g. rate_limit_every=5")
+    parser.add_argument(
+        "--as-of", metavar="TIMESTAMP",
+        help="with --sandbox: replay the night at this ISO instant (the sandbox's clock and PANTAU_NOW),"
+             " e.g. the day after --anchor to run a second night",
+    )
     args = parser.parse_args(argv)
+    if args.as_of and not args.sandbox:
+        parser.error("--as-of moves the sandbox's clock; it needs --sandbox")
 
     _dagster_home()
     with ExitStack() as stack:
@@ -41,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Starting the {args.sandbox} sandbox on 127.0.0.1 ...", flush=True)
             running = stack.enter_context(start_sandbox(args.sandbox, anchor=args.anchor, faults=args.faults))
             os.environ["PANTAU_SANDBOX_URL"] = running.base_url
+            if args.as_of:
+                running.set_clock(args.as_of)
+                os.environ["PANTAU_NOW"] = args.as_of
 
         import dagster as dg
 

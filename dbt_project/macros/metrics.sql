@@ -18,3 +18,16 @@
     true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The instant the warehouse is "as of": PANTAU_NOW when a run is pinned (replays,
+    tests, the sandbox), else the clock. Models use it instead of now()/current_date
+    so "the last 30 days" or "months up to now" mean the same in a replay. -#}
+{% macro as_of_utc() -%}
+    {%- set pinned = env_var('PANTAU_NOW', '') -%}
+    {%- if pinned -%}'{{ pinned }}'::timestamptz{%- else -%}now(){%- endif -%}
+{%- endmacro %}
+
+{#- The local date of as_of_utc() in the reporting time zone. -#}
+{% macro as_of_date() -%}
+    (timezone('{{ var("reporting_timezone") }}', {{ as_of_utc() }}))::date
+{%- endmacro %}
