@@ -31,9 +31,11 @@ dev: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} PANTAU_SANDBOX_URL=http://127.0.0.1:$(SANDBOX_PORT) \
 		$(VENV)/bin/dagster dev -m orchestration.definitions
 
-## Records/s from HTTP to committed raw rows vs DuckDB's own read_json, and peak memory.
+## Records/s from HTTP to committed raw rows vs DuckDB's own read_json, and peak memory;
+## then dbt: a full build, and an incremental night after one new day.
 bench: $(STAMP)
 	$(PY) -m extractors.benchmark --profile $(PROFILE)
+	$(PY) -m orchestration.benchmark --profile $(PROFILE)
 
 clean:
 	rm -rf $(VENV) warehouse .dagster_home dbt_project/target dbt_project/logs
