@@ -1,46 +1,31 @@
 {#- Every text message from every source, one row each, in one column contract: customer
-    comments and replies, X mentions, the brand's replies, and the public comments of
-    social-channel tickets. The input of the sentiment scorer (enrichment/message_sentiment)
-    and of conversations. message_id is '<platform or source>:<kind>:<source id>'. -#}
+    comments and replies, X mentions of the brand and of tracked competitors, the brand's
+    replies, and the public comments of social-channel tickets. The input of the sentiment
+    scorer (enrichment/message_sentiment) and of conversations. message_id is
+    '<platform or source>:<kind>:<source id>'; about_account_* name the account the message
+    is about (the brand's own account, or the competitor a mention names). -#}
 with
 
-instagram as (
+instagram_accounts as (
 
-    select
-        'instagram:comment:' || comment_id as message_id,
-        'instagram' as platform,
-        'instagram' as source,
-        case when is_brand_reply then 'brand_reply' when is_reply then 'reply' else 'comment' end as message_kind,
-        comment_id as source_message_id,
-        parent_comment_id as parent_source_message_id,
-        media_id as thread_id,
-        author_id,
-        username as author_handle,
-        is_brand_reply as is_brand,
-        comment_text as message_text,
-        commented_at_utc as created_at_utc,
-        commented_at_local as created_at_local
-    from {{ ref('stg_instagram__comments') }}
+    select account_id, arg_max(username, snapshot_at_utc) as username
+    from {{ ref('stg_instagram__accounts') }}
+    group by account_id
 
 ),
 
-facebook as (
+instagram_media as (
 
-    select
-        'facebook:comment:' || comment_id as message_id,
-        'facebook' as platform,
-        'facebook' as source,
-        case when is_brand_reply then 'brand_reply' when is_reply then 'reply' else 'comment' end as message_kind,
-        comment_id as source_message_id,
-        parent_comment_id as parent_source_message_id,
-        post_id as thread_id,
-        author_id,
-        author_name as author_handle,
-        is_brand_reply as is_brand,
-        comment_text as message_text,
-        commented_at_utc as created_at_utc,
-        commented_at_local as created_at_local
-    from {{ ref('stg_facebook__comments') }}
+    select media_id, account_id
+    from {{ ref('stg_instagram__media') }}
+
+),
+
+facebook_pages as (
+
+    select page_id, arg_max(username, snapshot_at_utc) as username
+    from {{ ref('stg_facebook__pages') }}
+    group by page_id
 
 ),
 
@@ -52,24 +37,139 @@ x_brand_usernames as (
 
 ),
 
+x_competitors as (
+
+    select user_id, arg_max(username, snapshot_at_utc) as username
+    from {{ ref('stg_x__competitor_users') }}
+    group by user_id
+
+),
+
+x_authors as (
+
+    select user_id, username
+    from {{ ref('stg_x__mention_authors') }}
+
+),
+
+-- The brand's account on each platform, for messages whose source names none (tickets,
+-- comments on media not in the media stream); the lowest id when a platform has several.
+own_accounts as (
+
+    select 'instagram' as platform, min(account_id) as account_id, arg_min(username, account_id) as username
+    from instagram_accounts
+    union all
+    select 'facebook', min(page_id), arg_min(username, page_id)
+    from facebook_pages
+    union all
+    select 'x', min(user_id), arg_min(username, user_id)
+    from x_brand_usernames
+
+),
+
+instagram as (
+
+    select
+        'instagram:comment:' || comments.comment_id as message_id,
+        'instagram' as platform,
+        'instagram' as source,
+        case when comments.is_brand_reply then 'brand_reply' when comments.is_reply then 'reply' else 'comment' end as message_kind,
+        comments.comment_id as source_message_id,
+        comments.parent_comment_id as parent_source_message_id,
+        comments.media_id as thread_id,
+        comments.author_id,
+        comments.username as author_handle,
+        comments.is_brand_reply as is_brand,
+        comments.comment_text as message_text,
+        comments.commented_at_utc as created_at_utc,
+        comments.commented_at_local as created_at_local,
+        coalesce(media.account_id, own.account_id) as about_account_id,
+        coalesce(accounts.username, own.username) as about_account_username,
+        'own' as about_account_kind
+    from {{ ref('stg_instagram__comments') }} as comments
+    left join instagram_media as media on media.media_id = comments.media_id
+    left join instagram_accounts as accounts on accounts.account_id = media.account_id
+    left join own_accounts as own on own.platform = 'instagram'
+
+),
+
+facebook as (
+
+    select
+        'facebook:comment:' || comments.comment_id as message_id,
+        'facebook' as platform,
+        'facebook' as source,
+        case when comments.is_brand_reply then 'brand_reply' when comments.is_reply then 'reply' else 'comment' end as message_kind,
+        comments.comment_id as source_message_id,
+        comments.parent_comment_id as parent_source_message_id,
+        comments.post_id as thread_id,
+        comments.author_id,
+        comments.author_name as author_handle,
+        comments.is_brand_reply as is_brand,
+        comments.comment_text as message_text,
+        comments.commented_at_utc as created_at_utc,
+        comments.commented_at_local as created_at_local,
+        coalesce(comments.page_id, own.account_id) as about_account_id,
+        coalesce(pages.username, own.username) as about_account_username,
+        'own' as about_account_kind
+    from {{ ref('stg_facebook__comments') }} as comments
+    left join facebook_pages as pages on pages.page_id = comments.page_id
+    left join own_accounts as own on own.platform = 'facebook'
+
+),
+
 x_mentions as (
 
     select
-        'x:mention:' || tweet_id as message_id,
+        'x:mention:' || mentions.tweet_id as message_id,
         'x' as platform,
         'x' as source,
         'mention' as message_kind,
-        tweet_id as source_message_id,
-        referenced_tweet_id as parent_source_message_id,
-        conversation_id as thread_id,
-        author_id,
-        author_username as author_handle,
+        mentions.tweet_id as source_message_id,
+        mentions.referenced_tweet_id as parent_source_message_id,
+        mentions.conversation_id as thread_id,
+        mentions.author_id,
+        mentions.author_username as author_handle,
         false as is_brand,
-        tweet_text as message_text,
-        created_at_utc,
-        created_at_local
-    from {{ ref('stg_x__mentions') }}
-    where author_id not in (select user_id from x_brand_usernames)
+        mentions.tweet_text as message_text,
+        mentions.created_at_utc,
+        mentions.created_at_local,
+        -- The mentions timeline carries no mentioned-user id: the brand's X account.
+        own.account_id as about_account_id,
+        own.username as about_account_username,
+        'own' as about_account_kind
+    from {{ ref('stg_x__mentions') }} as mentions
+    left join own_accounts as own on own.platform = 'x'
+    where mentions.author_id not in (select user_id from x_brand_usernames)
+
+),
+
+-- Mentions of tracked competitors (C3): about the competitor, never the brand's own
+-- tweets nor the competitor's own; a separate kind so brand-mention counts stay as they were.
+x_competitor_mentions as (
+
+    select
+        'x:competitor_mention:' || mentions.tweet_id as message_id,
+        'x' as platform,
+        'x' as source,
+        'competitor_mention' as message_kind,
+        mentions.tweet_id as source_message_id,
+        mentions.referenced_tweet_id as parent_source_message_id,
+        mentions.conversation_id as thread_id,
+        mentions.author_id,
+        authors.username as author_handle,
+        false as is_brand,
+        mentions.tweet_text as message_text,
+        mentions.created_at_utc,
+        mentions.created_at_local,
+        mentions.mentioned_user_id as about_account_id,
+        competitors.username as about_account_username,
+        'competitor' as about_account_kind
+    from {{ ref('stg_x__competitor_mentions') }} as mentions
+    left join x_competitors as competitors on competitors.user_id = mentions.mentioned_user_id
+    left join x_authors as authors on authors.user_id = mentions.author_id
+    where mentions.author_id not in (select user_id from x_brand_usernames)
+        and mentions.author_id <> mentions.mentioned_user_id
 
 ),
 
@@ -88,7 +188,10 @@ x_brand_replies as (
         true as is_brand,
         tweets.tweet_text as message_text,
         tweets.created_at_utc,
-        tweets.created_at_local
+        tweets.created_at_local,
+        tweets.author_id as about_account_id,
+        brand.username as about_account_username,
+        'own' as about_account_kind
     from {{ ref('stg_x__tweets') }} as tweets
     left join x_brand_usernames as brand on brand.user_id = tweets.author_id
     where tweets.is_reply
@@ -111,10 +214,14 @@ zendesk_social as (
         coalesce(users.is_agent, false) as is_brand,
         comments.plain_body as message_text,
         comments.created_at_utc,
-        comments.created_at_local
+        comments.created_at_local,
+        own.account_id as about_account_id,
+        own.username as about_account_username,
+        'own' as about_account_kind
     from {{ ref('stg_zendesk__ticket_comments') }} as comments
     inner join {{ ref('stg_zendesk__tickets') }} as tickets on tickets.ticket_id = comments.ticket_id
     left join {{ ref('stg_zendesk__users') }} as users on users.user_id = comments.author_id
+    left join own_accounts as own on own.platform = tickets.social_platform
     where tickets.is_social_channel and comments.is_public
 
 ),
@@ -127,25 +234,36 @@ unioned as (
     union all by name
     select * from x_mentions
     union all by name
+    select * from x_competitor_mentions
+    union all by name
     select * from x_brand_replies
     union all by name
     select * from zendesk_social
 
+),
+
+final as (
+
+    select
+        message_id,
+        platform,
+        source,
+        message_kind,
+        source_message_id,
+        parent_source_message_id,
+        thread_id,
+        author_id,
+        author_handle,
+        is_brand,
+        message_text,
+        created_at_utc,
+        created_at_local,
+        about_account_id,
+        about_account_username,
+        about_account_kind
+    from unioned
+    where nullif(trim(message_text), '') is not null
+
 )
 
-select
-    message_id,
-    platform,
-    source,
-    message_kind,
-    source_message_id,
-    parent_source_message_id,
-    thread_id,
-    author_id,
-    author_handle,
-    is_brand,
-    message_text,
-    created_at_utc,
-    created_at_local
-from unioned
-where nullif(trim(message_text), '') is not null
+select * from final

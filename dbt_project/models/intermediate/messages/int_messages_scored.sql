@@ -1,5 +1,6 @@
 {#- int_messages with the sentiment the enrichment/message_sentiment asset stored (S1) and
-    the complaint flag (S3: negative + service intent). A message not scored yet has null
+    the complaint flag (S3: negative + service intent, in a customer's message about the
+    brand - a complaint about a competitor is not ours). A message not scored yet has null
     sentiment columns. The pre-hook creates the (empty) score table when dbt runs without
     Dagster, with the columns the asset writes (enrichment/sentiment/store.py). -#}
 {{ config(pre_hook=[
@@ -28,7 +29,7 @@ select
     scores.label as sentiment_label,
     scores.score as sentiment_score,
     scores.language as sentiment_language,
-    scores.is_complaint_text and not messages.is_brand as is_complaint,
+    scores.is_complaint_text and not messages.is_brand and messages.about_account_kind = 'own' as is_complaint,
     scores.scorer_version,
     scores.scored_at as sentiment_scored_at
 from messages
