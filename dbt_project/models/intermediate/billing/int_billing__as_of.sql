@@ -1,48 +1,12 @@
-{#- The moment the billing and CRM data describe: the latest local timestamp seen in
-    Stripe invoices, subscription events, subscriptions and HubSpot contacts.  Used
-    instead of the clock so a rebuild of an old warehouse (or the sandbox, whose
-    world stops at its anchor) reports the months its data covers. -#}
+{#- The moment the warehouse is "as of" (the as_of_utc() macro: PANTAU_NOW when a run
+    is pinned - replays, tests, the sandbox - else the clock), in the reporting time
+    zone.  fct_customer_months runs up to its month and customer_value's "last 30
+    days" end on its date, so a replay of an old night means what it meant then. -#}
 with
 
-invoices as (
+pinned as (
 
-    select max(created_at_local) as latest_at_local from {{ ref('stg_stripe__invoices') }}
-
-),
-
-events as (
-
-    select max(created_at_local) as latest_at_local from {{ ref('stg_stripe__events') }}
-
-),
-
-subscriptions as (
-
-    select
-        greatest(max(started_at_local), max(ended_at_local), max(canceled_at_local)) as latest_at_local,
-    from {{ ref('stg_stripe__subscriptions') }}
-
-),
-
-contacts as (
-
-    select max(created_at_local) as latest_at_local from {{ ref('stg_hubspot__contacts') }}
-
-),
-
-combined as (
-
-    select
-        greatest(
-            invoices.latest_at_local,
-            events.latest_at_local,
-            subscriptions.latest_at_local,
-            contacts.latest_at_local
-        ) as as_of_at_local,
-    from invoices
-    cross join events
-    cross join subscriptions
-    cross join contacts
+    select timezone('{{ var("reporting_timezone") }}', {{ as_of_utc() }}) as as_of_at_local
 
 ),
 
@@ -52,7 +16,7 @@ final as (
         as_of_at_local,
         cast(as_of_at_local as date) as as_of_date,
         cast(date_trunc('month', as_of_at_local) as date) as as_of_month,
-    from combined
+    from pinned
 
 )
 

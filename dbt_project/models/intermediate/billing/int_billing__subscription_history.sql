@@ -212,6 +212,11 @@ ordered as (
         end as change_rank,
     from changes
     where changed_at_utc is not null
+    -- one row per change: the same type at the same second (e.g. seen twice) counts once
+    qualify row_number() over (
+        partition by subscription_id, change_type, cast(epoch(changed_at_utc) as bigint)
+        order by evidence_source
+    ) = 1
 
 ),
 
@@ -246,6 +251,9 @@ final as (
         subscriptions.plan,
         subscriptions.currency,
         stated.change_type,
+        row_number() over (
+            partition by stated.subscription_id order by stated.changed_at_utc, stated.change_rank
+        ) as change_sequence,
         stated.evidence_source,
         stated.changed_at_utc,
         {{ to_local('stated.changed_at_utc') }} as changed_at_local,
@@ -259,11 +267,6 @@ final as (
         ) as mrr_after,
     from stated
     inner join subscriptions on subscriptions.subscription_id = stated.subscription_id
-    -- one row per change: a duplicate time and type (e.g. two events in one second) counts once
-    qualify row_number() over (
-        partition by stated.subscription_id, stated.change_type, cast(epoch(stated.changed_at_utc) as bigint)
-        order by stated.evidence_source
-    ) = 1
 
 )
 
