@@ -1,0 +1,88 @@
+{#- One row per text message (int_messages_scored) with its sentiment (S1), complaint flag
+    (S3), the account it is about, its conversation, and its author resolved to a customer
+    with the customer's social status at the time of writing (S5, X5). A table, not
+    incremental: a message's customer is re-resolved every night (a handle or a social
+    ticket seen today can link last year's comments), and a new scorer version re-scores
+    history. -#}
+with
+
+messages as (
+
+    select * from {{ ref('int_messages_scored') }}
+
+),
+
+conversation_messages as (
+
+    select * from {{ ref('int_service__conversation_messages') }}
+
+),
+
+links as (
+
+    select * from {{ ref('int_identity__links') }}
+
+),
+
+social_status as (
+
+    select * from {{ ref('int_identity__social_status') }}
+
+),
+
+-- The identity int_identity__links keys each platform's users by (the brand writes no
+-- customer's message).
+authors as (
+
+    select
+        message_id,
+        case
+            when is_brand then null
+            when source = 'zendesk' then 'zendesk_user'
+            else platform || '_user'
+        end as author_identity_source,
+        case
+            when is_brand then null
+            when source = 'instagram' then {{ normalize_handle('author_handle') }}
+            else author_id
+        end as author_source_identity,
+    from messages
+
+),
+
+final as (
+
+    select
+        messages.message_id,
+        messages.platform,
+        messages.source,
+        messages.message_kind,
+        case when messages.source = 'zendesk' then 'ticket' else 'public' end as message_channel,
+        conversation_messages.conversation_id,
+        messages.is_brand,
+        messages.author_id,
+        messages.author_handle,
+        links.customer_id,
+        coalesce(social_status.social_since_utc <= messages.created_at_utc, false) as is_social_customer_at_message,
+        messages.about_account_id,
+        messages.about_account_username,
+        messages.about_account_kind,
+        messages.created_at_utc,
+        messages.created_at_local,
+        cast(messages.created_at_local as date) as created_date,
+        messages.sentiment_label,
+        messages.sentiment_score,
+        messages.sentiment_language,
+        messages.is_complaint,
+        messages.scorer_version,
+    from messages
+    left join conversation_messages on conversation_messages.message_id = messages.message_id
+    left join authors on authors.message_id = messages.message_id
+    left join links
+        on links.source = authors.author_identity_source
+        and links.source_identity = authors.author_source_identity
+    left join social_status on social_status.customer_id = links.customer_id
+
+)
+
+select * from final
