@@ -84,6 +84,10 @@ def _enrichment_selection() -> str:
 
 MANIFEST = ensure_manifest()
 
+# dbt unit tests check the SQL, not the night's data: `make test` runs them
+# (tests/marts/test_dbt_unit_tests.py); the nightly build runs models, seeds and data tests.
+NIGHTLY_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
 
 @dbt_assets(
     manifest=MANIFEST,
@@ -94,7 +98,7 @@ MANIFEST = ensure_manifest()
     name="dbt_models",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
 
 
 def _enrichment_nodes_selected() -> bool:
@@ -119,7 +123,7 @@ if _enrichment_nodes_selected():
         name="dbt_enriched_models",
     )
     def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
 
     ASSETS.append(dbt_enriched_models)
 
