@@ -59,6 +59,12 @@ def print_summary(result, warehouse: Path, published: Path, started: datetime, w
                 """
             ).fetchall()
         )
+        layers = dict(
+            con.execute(
+                "select table_schema, count(*) from information_schema.tables"
+                " where table_schema in ('intermediate', 'core', 'marts', 'reference') group by 1"
+            ).fetchall()
+        )
     print()
     print("Pantau nightly run: " + ("SUCCESS" if result.success else "FAILED"))
     print(f"{'source':<12}{'streams':>8}{'records':>12}{'staging models':>16}")
@@ -68,6 +74,8 @@ def print_summary(result, warehouse: Path, published: Path, started: datetime, w
         print(f"{source:<12}{batches:>8}{records or 0:>12,}{models:>16}{note}")
     total = sum((r[2] or 0) for r in per_source)
     print(f"{'total':<12}{sum(r[1] for r in per_source):>8}{total:>12,}{sum(staging.values()):>16}")
+    print("models: " + ", ".join(f"{layers.get(layer, 0)} {layer}" for layer in ("intermediate", "core", "marts"))
+          + f", {layers.get('reference', 0)} seeds")
     print(f"checks: {passed} passed, {failed} failed" + (f" ({', '.join(failed_names[:10])})" if failed_names else ""))
     print(f"wall time: {wall_seconds:.1f} s")
     print(f"warehouse: {warehouse}")
