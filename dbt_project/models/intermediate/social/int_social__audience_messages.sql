@@ -64,7 +64,6 @@ comments as (
         coalesce(username, author_id) as author,
         comment_text as message_text,
         commented_at_utc as created_at_utc,
-        commented_at_local as created_at_local,
     from instagram_comments
     where not is_brand_reply
 
@@ -78,7 +77,6 @@ comments as (
         coalesce(author_id, author_name),
         comment_text,
         commented_at_utc,
-        commented_at_local,
     from facebook_comments
     where not is_brand_reply
 
@@ -95,7 +93,6 @@ comments_on_accounts as (
         comments.author,
         comments.message_text,
         comments.created_at_utc,
-        comments.created_at_local,
     from comments
     inner join posts on posts.post_key = comments.post_key
 
@@ -112,7 +109,6 @@ mentions as (
         x_mentions.author_id as author,
         x_mentions.tweet_text as message_text,
         x_mentions.created_at_utc,
-        x_mentions.created_at_local,
     from x_mentions
     cross join own_x_account
     where x_mentions.author_id is distinct from own_x_account.account_id
@@ -128,7 +124,6 @@ mentions as (
         author_id,
         tweet_text,
         created_at_utc,
-        created_at_local,
     from x_competitor_mentions
     where author_id is distinct from mentioned_user_id
 
@@ -157,8 +152,8 @@ final as (
         unioned.post_key,
         unioned.platform || ':' || unioned.author as author_key,
         unioned.created_at_utc,
-        unioned.created_at_local,
-        cast(unioned.created_at_local as date) as created_date,
+        {{ to_local('unioned.created_at_utc') }} as created_at_local,
+        cast({{ to_local('unioned.created_at_utc') }} as date) as created_date,
         coalesce(
             unioned.message_kind = 'mention'
             or contains(lower(unioned.message_text), '@' || accounts.username)

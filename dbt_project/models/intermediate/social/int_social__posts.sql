@@ -44,8 +44,9 @@ final as (
         post_text,
         permalink,
         published_at_utc,
-        published_at_local,
-        cast(published_at_local as date) as published_date,
+        {{ to_local('published_at_utc') }} as published_at_local,
+        -- The local day, from UTC (17:30 UTC is already the next day in Jakarta).
+        cast({{ to_local('published_at_utc') }} as date) as published_date,
         likes,
         comments,
         shares,

@@ -90,14 +90,25 @@ days as (
 
 ),
 
+with_averages as (
+
+    select
+        *,
+        {{ safe_ratio('likes', 'posts_published') }} as avg_likes_per_post,
+    from days
+
+),
+
 metrics as (
 
     select
         *,
         -- The day before must be the previous calendar day, not just the previous row.
         case when previous_date = account_date - 1 then previous_followers end as followers_at_day_start,
-        {{ safe_ratio('likes', 'posts_published') }} as avg_likes_per_post,
-    from days
+        case when previous_date = account_date - 1
+            then lag(avg_likes_per_post) over (partition by account_key order by account_date)
+        end as previous_avg_likes_per_post,
+    from with_averages
 
 ),
 
@@ -131,11 +142,10 @@ final as (
         metrics.reach as reach_or_impressions,
         {{ safe_ratio('metrics.interactions_with_reach', 'metrics.reach') }} as engagement_rate_by_reach,
         metrics.avg_likes_per_post,
-        metrics.avg_likes_per_post - lag(metrics.avg_likes_per_post) over account_history
-            as avg_likes_per_post_change,
+        metrics.avg_likes_per_post - metrics.previous_avg_likes_per_post as avg_likes_per_post_change,
         {{ safe_ratio(
-            'metrics.avg_likes_per_post - lag(metrics.avg_likes_per_post) over account_history',
-            'lag(metrics.avg_likes_per_post) over account_history'
+            'metrics.avg_likes_per_post - metrics.previous_avg_likes_per_post',
+            'metrics.previous_avg_likes_per_post'
         ) }} as avg_likes_per_post_change_rate,
         metrics.mentions,
         metrics.shares + coalesce(metrics.quotes, 0) + metrics.mentions as influence,
@@ -144,7 +154,6 @@ final as (
         {{ safe_ratio('metrics.participants', 'metrics.followers_at_day_start') }} as participation_rate,
     from metrics
     left join accounts on accounts.account_key = metrics.account_key
-    window account_history as (partition by metrics.account_key order by metrics.account_date)
 
 )
 
