@@ -33,14 +33,8 @@ history as (
 
 invoices as (
 
-    select * from {{ ref('stg_stripe__invoices') }}
-
-),
-
-links as (
-
-    select * from {{ ref('int_identity__links') }}
-    where source = 'stripe_customer'
+    select * from {{ ref('fct_invoices') }}
+    where customer_id is not null
 
 ),
 
@@ -120,15 +114,14 @@ history_months as (
 invoice_months as (
 
     select
-        links.customer_id,
-        cast(date_trunc('month', invoices.paid_at_local) as date) as month,
-        sum(invoices.amount_paid) as revenue_in_month,
+        customer_id,
+        cast(date_trunc('month', {{ to_local('paid_at_utc') }}) as date) as month,
+        sum(amount_paid) as revenue_in_month,
         count(*) as paid_invoice_count,
     from invoices
-    inner join links on links.source_identity = invoices.customer_id
-    where invoices.paid_at_local is not null
-        and invoices.amount_paid > 0
-    group by links.customer_id, month
+    where paid_at_utc is not null
+        and amount_paid > 0
+    group by customer_id, month
 
 ),
 

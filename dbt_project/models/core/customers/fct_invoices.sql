@@ -14,7 +14,7 @@ invoices as (
 
     select * from {{ ref('stg_stripe__invoices') }}
     where {{ incremental_window(
-        'cast(greatest(created_at_local, coalesce(finalized_at_local, created_at_local), coalesce(paid_at_local, created_at_local)) as date)',
+        'cast(' ~ to_local('greatest(created_at_utc, coalesce(finalized_at_utc, created_at_utc), coalesce(paid_at_utc, created_at_utc))') ~ ' as date)',
         'last_changed_date'
     ) }}
 
@@ -46,16 +46,16 @@ final as (
         invoices.line_count,
         invoices.status = 'paid' as is_paid,
         invoices.created_at_utc,
-        cast(invoices.created_at_local as date) as created_date,
+        cast({{ to_local('invoices.created_at_utc') }} as date) as created_date,
         invoices.paid_at_utc,
-        cast(invoices.paid_at_local as date) as paid_date,
-        cast(date_trunc('month', invoices.paid_at_local) as date) as paid_month,
+        cast({{ to_local('invoices.paid_at_utc') }} as date) as paid_date,
+        cast(date_trunc('month', {{ to_local('invoices.paid_at_utc') }}) as date) as paid_month,
         cast(
-            greatest(
-                invoices.created_at_local,
-                coalesce(invoices.finalized_at_local, invoices.created_at_local),
-                coalesce(invoices.paid_at_local, invoices.created_at_local)
-            ) as date
+            {{ to_local('greatest(
+                invoices.created_at_utc,
+                coalesce(invoices.finalized_at_utc, invoices.created_at_utc),
+                coalesce(invoices.paid_at_utc, invoices.created_at_utc)
+            )') }} as date
         ) as last_changed_date,
     from invoices
     left join links on links.source_identity = invoices.customer_id

@@ -14,7 +14,7 @@ with
 hubspot as (
 
     select * from {{ ref('stg_hubspot__feedback_submissions') }}
-    where {{ incremental_window('cast(submitted_at_local as date)', 'response_date') }}
+    where {{ incremental_window('cast(' ~ to_local('submitted_at_utc') ~ ' as date)', 'response_date') }}
 
 ),
 
@@ -22,7 +22,7 @@ zendesk as (
 
     select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
     where is_answered
-        and {{ incremental_window('cast(updated_at_local as date)', 'response_date') }}
+        and {{ incremental_window('cast(' ~ to_local('coalesce(updated_at_utc, created_at_utc)') ~ ' as date)', 'response_date') }}
 
 ),
 
@@ -44,7 +44,6 @@ answers as (
         'hubspot_contact' as identity_source,
         hubspot.contact_id as source_identity,
         hubspot.submitted_at_utc as responded_at_utc,
-        hubspot.submitted_at_local as responded_at_local,
     from hubspot
     where hubspot.survey_type in ('NPS', 'CSAT', 'CES')
 
@@ -60,7 +59,6 @@ answers as (
         'zendesk_user',
         zendesk.requester_id,
         coalesce(zendesk.updated_at_utc, zendesk.created_at_utc),
-        coalesce(zendesk.updated_at_local, zendesk.created_at_local),
     from zendesk
 
 ),
@@ -76,8 +74,8 @@ final as (
         answers.rating,
         links.customer_id,
         answers.responded_at_utc,
-        answers.responded_at_local,
-        cast(answers.responded_at_local as date) as response_date,
+        {{ to_local('answers.responded_at_utc') }} as responded_at_local,
+        cast({{ to_local('answers.responded_at_utc') }} as date) as response_date,
         case
             when answers.survey_type != 'NPS' then null
             when answers.score >= 9 then 'promoter'
