@@ -87,7 +87,7 @@ customer_subscriptions as (
         arg_min(subscription_id, (started_at_utc, subscription_id)) as first_subscription_id,
         arg_min(currency, (started_at_utc, subscription_id)) as currency,
         min(started_at_utc) as first_purchase_at_utc,
-        min(started_at_local) as first_purchase_at_local,
+        {{ to_local('min(started_at_utc)') }} as first_purchase_at_local,
         arg_max(plan, (started_at_utc, subscription_id)) filter (where is_active) as current_plan,
         bool_or(is_active) as is_active_subscriber,
     from subscriptions
@@ -101,8 +101,8 @@ final as (
         customers.customer_id,
         customers.country,
         customers.created_at_utc as signup_at_utc,
-        cast(customers.created_at_local as date) as signup_date,
-        cast(date_trunc('month', customers.created_at_local) as date) as signup_cohort_month,
+        cast({{ to_local('customers.created_at_utc') }} as date) as signup_date,
+        cast(date_trunc('month', {{ to_local('customers.created_at_utc') }}) as date) as signup_cohort_month,
         coalesce(customer_subscriptions.first_plan, first_deals.deal_plan) as first_plan,
         case
             when customer_subscriptions.first_plan is not null then 'subscription'
@@ -117,7 +117,7 @@ final as (
         customer_subscriptions.currency,
         coalesce(social_status.is_social_customer, false) as is_social_customer,
         social_status.social_since_utc,
-        cast(social_status.social_since_local as date) as social_since_date,
+        cast({{ to_local('social_status.social_since_utc') }} as date) as social_since_date,
         as_of.as_of_date,
     from customers
     cross join as_of

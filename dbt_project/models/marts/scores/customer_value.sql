@@ -388,7 +388,8 @@ final as (
         health_csat_score,
         health_complaints_score,
         health_payment_score,
-        100 * {{ safe_ratio(
+        -- rounded to 2 decimals: the float sum of the weights otherwise overshoots 100 by 1e-14
+        round(100 * {{ safe_ratio(
             'coalesce(engagement_weight * health_engagement_score, 0)'
             ~ ' + coalesce(nps_weight * health_nps_score, 0)'
             ~ ' + coalesce(csat_weight * health_csat_score, 0)'
@@ -399,7 +400,7 @@ final as (
             ~ ' + case when health_csat_score is not null then coalesce(csat_weight, 0) else 0 end'
             ~ ' + case when health_complaints_score is not null then coalesce(complaints_weight, 0) else 0 end'
             ~ ' + case when health_payment_score is not null then coalesce(payment_weight, 0) else 0 end'
-        ) }} as health_score,
+        ) }}, 2) as health_score,
     from component_scores
 
 )
