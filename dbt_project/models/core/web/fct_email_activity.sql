@@ -29,7 +29,7 @@ members as (
 activities as (
 
     select * from {{ ref('stg_mailchimp__email_activities') }}
-    where {{ incremental_window('cast(occurred_at_local as date)', 'activity_date') }}
+    where {{ incremental_window('cast(' ~ to_local('occurred_at_utc') ~ ' as date)', 'activity_date') }}
 
 ),
 
@@ -57,7 +57,7 @@ bounced as (
 sends as (
 
     select
-        cast(campaigns.sent_at_local as date) as activity_date,
+        cast({{ to_local('campaigns.sent_at_utc') }} as date) as activity_date,
         campaigns.campaign_id,
         campaigns.list_id,
         members.member_id,
@@ -80,14 +80,14 @@ sends as (
         on bounced.campaign_id = campaigns.campaign_id
         and bounced.member_id = members.member_id
     where campaigns.sent_at_utc is not null
-        and {{ incremental_window('cast(campaigns.sent_at_local as date)', 'activity_date') }}
+        and {{ incremental_window('cast(' ~ to_local('campaigns.sent_at_utc') ~ ' as date)', 'activity_date') }}
 
 ),
 
 actions as (
 
     select
-        cast(occurred_at_local as date) as activity_date,
+        cast({{ to_local('occurred_at_utc') }} as date) as activity_date,
         campaign_id,
         list_id,
         email_id as member_id,

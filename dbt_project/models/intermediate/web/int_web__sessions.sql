@@ -20,7 +20,7 @@ events as (
         insert_id,
         event_name,
         occurred_at_utc,
-        occurred_at_local,
+        {{ to_local('occurred_at_utc') }} as occurred_at_local,
         -- device_id stitches the anonymous pages before a sign-up to the identified events after it
         coalesce(device_id, distinct_id) as device_key,
         distinct_id,
@@ -37,7 +37,7 @@ events as (
         amount,
         currency,
     from {{ ref('stg_mixpanel__events') }}
-    where {{ incremental_window('(occurred_at_local + interval 90 minute)', 'session_date') }}
+    where {{ incremental_window('(' ~ to_local('occurred_at_utc') ~ ' + interval 90 minute)', 'session_date') }}
 
 ),
 
@@ -107,7 +107,7 @@ sessions as (
         device_key,
         device_session_number,
         min(occurred_at_utc) as started_at_utc,
-        min(occurred_at_local) as started_at_local,
+        arg_min(occurred_at_local, (occurred_at_utc, insert_id)) as started_at_local,
         max(occurred_at_utc) as ended_at_utc,
         -- the entry is the first event (nulls kept: an untagged entry is untagged)
         arg_min_null(distinct_id, (occurred_at_utc, insert_id)) as first_distinct_id,

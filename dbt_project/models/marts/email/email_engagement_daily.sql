@@ -22,12 +22,12 @@ memberships as (
     select
         list_id,
         member_id,
-        cast(opted_in_at_local as date) as subscribed_from,
+        cast({{ to_local('opted_in_at_utc') }} as date) as subscribed_from,
         case
-            when status in ('unsubscribed', 'cleaned', 'archived') then cast(last_changed_at_local as date)
+            when status in ('unsubscribed', 'cleaned', 'archived') then cast({{ to_local('last_changed_at_utc') }} as date)
         end as subscribed_until,
     from members
-    where opted_in_at_local is not null
+    where opted_in_at_utc is not null
         and status in ('subscribed', 'unsubscribed', 'cleaned', 'archived')
 
 ),
