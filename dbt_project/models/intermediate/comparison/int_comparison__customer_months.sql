@@ -131,6 +131,20 @@ contact_months as (
 
 ),
 
+-- What one help-center view saves (X3): the deflection rate x (what an assisted
+-- contact costs on average over every customer's contacts - what a view costs).
+savings_basis as (
+
+    select
+        {{ var('help_center_deflection_rate') }}
+        * (
+            coalesce({{ safe_ratio('sum(contact_months.cost_to_serve)', 'sum(contact_months.contacts)') }}, 0)
+            - coalesce((select cost_per_contact from cost_per_contact where channel = 'help_center'), 0)
+        ) as saving_per_view,
+    from contact_months
+
+),
+
 resolution_months as (
 
     select
@@ -252,6 +266,8 @@ final as (
         coalesce(resolution_months.resolution_seconds_squared_total, 0) as resolution_seconds_squared_total,
         -- X3 self-help
         coalesce(help_center_months.help_center_views, 0) as help_center_views,
+        cast(coalesce(help_center_months.help_center_views, 0) * savings_basis.saving_per_view as decimal(18, 2))
+            as estimated_savings,
         -- X4 saves
         customer_months.requested_cancellation_in_month,
         customer_months.saved_in_month,
@@ -278,6 +294,7 @@ final as (
     inner join groups on groups.customer_id = customer_months.customer_id
     cross join default_margin
     cross join stripe_events_seen
+    cross join savings_basis
     left join gross_margin as plan_margin on plan_margin.plan = customer_months.first_plan
     left join contact_months
         on contact_months.customer_id = customer_months.customer_id

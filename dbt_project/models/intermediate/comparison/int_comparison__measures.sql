@@ -51,7 +51,7 @@
      'filter': 'true', 'value': 'help_center_views',
      'definition': 'Help Center View events of identified sessions / customer-months (complete months).'},
     {'metric_id': 'X3', 'measure': 'estimated_savings_per_customer_month', 'statistic': 'mean', 'unit': 'currency', 'money': 'cost',
-     'filter': 'true', 'value': 'help_center_views * saving_per_view',
+     'filter': 'true', 'value': 'estimated_savings',
      'definition': 'Estimated savings: help-center views x deflection rate (var help_center_deflection_rate) x (average cost of an assisted contact, all customers - cost of a help-center view, seed cost_per_contact) / customer-months (complete months).'},
     {'metric_id': 'X4', 'measure': 'save_rate', 'statistic': 'proportion', 'unit': 'fraction', 'money': none,
      'filter': 'requested_cancellation_in_month and is_save_observable', 'value': 'saved_by_next_month::int', 'all_months': true,
@@ -100,34 +100,12 @@ currencies as (
 
 ),
 
--- What one help-center view saves: the deflection rate x (what an assisted contact
--- costs on average, over every customer's contacts - what a view costs).
-savings_basis as (
-
-    select
-        {{ var('help_center_deflection_rate') }}
-        * (
-            coalesce({{ safe_ratio('sum(customer_months.cost_to_serve)', 'sum(customer_months.contacts)') }}, 0)
-            - (select cost_per_contact from cost_per_contact where channel = 'help_center')
-        ) as saving_per_view,
-    from customer_months
-
-),
-
 -- Each customer-month once in its group, and again as 'control' when in the control.
 labelled_months as (
 
     select customer_months.*, comparison_group as group_label from customer_months
     union all
     select customer_months.*, 'control' as group_label from customer_months where is_control_in_month
-
-),
-
-months_with_basis as (
-
-    select labelled_months.*, savings_basis.saving_per_view
-    from labelled_months
-    cross join savings_basis
 
 ),
 
@@ -148,10 +126,10 @@ measure_{{ loop.index }} as (
         avg(({{ m.value }})::double) as mean_value,
         var_samp(({{ m.value }})::double) as variance_value,
         sum(({{ m.value }})::double) as total_value,
-    from months_with_basis
+    from labelled_months
     cross join currencies
     where ({{ m.filter }}){% if not m.all_months %}
-        and not months_with_basis.is_partial_month{% endif %}
+        and not labelled_months.is_partial_month{% endif %}
     group by group_label, currencies.revenue_currency, currencies.cost_currency
 
 ),
