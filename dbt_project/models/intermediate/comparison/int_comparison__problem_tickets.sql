@@ -1,13 +1,16 @@
-{#- One row per Zendesk problem ticket with linked incidents (METRICS.md X7: problems
-    raised through service that may lead to a process change), with the raising
+{#- One row per Zendesk problem ticket with linked incidents or a process change
+    (METRICS.md X7: problems raised through service that may lead to a process
+    change), with the raising
     channel (social or not), whether it led to a process change (tag
     process_change, the sandbox's and a common Zendesk convention) and, for those
     that did, the incidents of its category before and after the change.
     Interpretations: the change takes effect when the problem is solved; the
-    problem's category is the tag carried by most of its linked incidents (ties:
-    the tag fewest incident tickets carry - the most specific - then
-    alphabetical), and the category's incidents are ALL incident tickets carrying
-    that tag, linked or not; the "before" window runs from the first ticket in
+    problem's category is its tag that incidents inherit most - over every
+    problem carrying the tag, the share of its linked incidents carrying it too
+    (a category tag: all; a plan or channel tag: some) - ties to the tag fewest
+    incident tickets carry, then alphabetical (so a problem without linked
+    incidents still gets its category); the category's incidents are ALL
+    incident tickets carrying that tag, linked or not; the "before" window runs from the first ticket in
     the warehouse to the change, "after" from the change to the as-of moment;
     incidents avoided = (incidents per day before - per day after) x days after,
     the incidents the old rate predicts minus those that came (negative when
@@ -47,7 +50,10 @@ problems as (
     select tickets.*
     from tickets
     where tickets.ticket_type = 'problem'
-        and exists (select 1 from incidents where incidents.problem_id = tickets.ticket_id)
+        and (
+            tickets.is_process_change
+            or exists (select 1 from incidents where incidents.problem_id = tickets.ticket_id)
+        )
 
 ),
 
@@ -88,25 +94,33 @@ problem_tags as (
 
 ),
 
+-- How far a tag is inherited: over every problem carrying it, the share of its
+-- linked incidents that carry it too (a category tag: all of them; a plan or
+-- channel tag: only some).
+tag_inheritance as (
+
+    select
+        problem_tags.tag,
+        avg(list_contains(incidents.tags, problem_tags.tag)::int) as inherited_share,
+    from problem_tags
+    inner join incidents on incidents.problem_id = problem_tags.problem_ticket_id
+    group by problem_tags.tag
+
+),
+
 category_per_problem as (
 
     select
-        problem_ticket_id,
-        arg_min(category, (-linked_with_tag, incident_tickets, category)) as category,
-    from (
-        select
-            problem_tags.problem_ticket_id,
-            problem_tags.tag as category,
-            count(distinct incident_tags.ticket_id) as linked_with_tag,
-            any_value(tag_frequency.incident_tickets) as incident_tickets,
-        from problem_tags
-        inner join incident_tags
-            on incident_tags.problem_id = problem_tags.problem_ticket_id
-            and incident_tags.tag = problem_tags.tag
-        inner join tag_frequency on tag_frequency.tag = problem_tags.tag
-        group by problem_tags.problem_ticket_id, problem_tags.tag
-    )
-    group by problem_ticket_id
+        problem_tags.problem_ticket_id,
+        arg_min(
+            problem_tags.tag,
+            (-tag_inheritance.inherited_share, tag_frequency.incident_tickets, problem_tags.tag)
+        ) as category,
+    from problem_tags
+    inner join tag_inheritance on tag_inheritance.tag = problem_tags.tag
+    inner join tag_frequency on tag_frequency.tag = problem_tags.tag
+    where tag_inheritance.inherited_share > 0
+    group by problem_tags.problem_ticket_id
 
 ),
 
@@ -117,7 +131,7 @@ changes as (
         category_per_problem.category,
         ticket_metrics.solved_at_utc as changed_at_utc,
     from problems
-    inner join category_per_problem on category_per_problem.problem_ticket_id = problems.ticket_id
+    left join category_per_problem on category_per_problem.problem_ticket_id = problems.ticket_id
     left join ticket_metrics on ticket_metrics.ticket_id = problems.ticket_id
     where problems.is_process_change
 
@@ -141,6 +155,7 @@ change_windows as (
         on list_contains(incidents.tags, changes.category)
         and incidents.created_at_utc <= history.as_of_utc
     where changes.changed_at_utc is not null
+        and changes.category is not null
     group by changes.problem_ticket_id
 
 ),
@@ -156,7 +171,7 @@ final as (
         problems.is_social_channel,
         case when problems.is_social_channel then 'social' else 'non_social' end as raised_through,
         category_per_problem.category,
-        linked_incidents.linked_incidents,
+        coalesce(linked_incidents.linked_incidents, 0) as linked_incidents,
         coalesce(problems.is_process_change, false) as led_to_process_change,
         changes.changed_at_utc,
         cast({{ to_local('changes.changed_at_utc') }} as date) as changed_date,
@@ -169,7 +184,7 @@ final as (
         {{ safe_ratio('change_windows.incidents_before', 'change_windows.days_before') }} * change_windows.days_after
             - change_windows.incidents_after as incidents_avoided,
     from problems
-    inner join linked_incidents on linked_incidents.problem_id = problems.ticket_id
+    left join linked_incidents on linked_incidents.problem_id = problems.ticket_id
     left join category_per_problem on category_per_problem.problem_ticket_id = problems.ticket_id
     left join changes on changes.problem_ticket_id = problems.ticket_id
     left join change_windows on change_windows.problem_ticket_id = problems.ticket_id
