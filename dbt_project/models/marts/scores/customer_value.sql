@@ -122,7 +122,7 @@ activities as (
     inner join links
         on links.source = 'mixpanel_user'
         and links.source_identity = product_events.user_id
-    where cast(product_events.occurred_at_local as date) between period.period_start_date and period.as_of_date
+    where cast({{ to_local('product_events.occurred_at_utc') }} as date) between period.period_start_date and period.as_of_date
 
     union all
 
@@ -137,7 +137,7 @@ activities as (
     inner join links
         on links.source = 'mailchimp_member'
         and links.source_identity = email_activities.email_id
-    where cast(email_activities.occurred_at_local as date) between period.period_start_date and period.as_of_date
+    where cast({{ to_local('email_activities.occurred_at_utc') }} as date) between period.period_start_date and period.as_of_date
 
     union all
 
@@ -160,7 +160,7 @@ activities as (
         end
     where not messages.is_brand
         and messages.message_kind in ('comment', 'reply', 'mention', 'customer_ticket_comment')
-        and cast(messages.created_at_local as date) between period.period_start_date and period.as_of_date
+        and cast({{ to_local('messages.created_at_utc') }} as date) between period.period_start_date and period.as_of_date
 
 ),
 
