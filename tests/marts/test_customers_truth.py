@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -29,7 +29,7 @@ from sandbox.world.timeline import DAY
 from tests.marts.conftest import query, truth, world
 
 
-@lru_cache(maxsize=None)
+@cache
 def planted_customers(profile: str) -> dict[str, object]:
     """Warehouse customer_id -> the world's Customer (customer_id is the primary
     HubSpot contact id, 1000 + 3 x the customer's index)."""
