@@ -62,6 +62,7 @@ final as (
         messages.is_brand,
         messages.author_id,
         messages.author_handle,
+        messages.message_text,
         links.customer_id,
         coalesce(social_status.social_since_utc <= messages.created_at_utc, false) as is_social_customer_at_message,
         messages.about_account_id,
