@@ -7,7 +7,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key='response_date',
+    unique_key='response_id',
 ) }}
 with
 

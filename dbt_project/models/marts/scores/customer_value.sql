@@ -58,9 +58,9 @@ messages as (
 
 ),
 
-tickets as (
+conversations as (
 
-    select * from {{ ref('stg_zendesk__tickets') }}
+    select * from {{ ref('fct_conversations') }}
 
 ),
 
@@ -256,19 +256,19 @@ recent_csat as (
 
 ),
 
--- S3's ticket complaints (type problem or incident) not yet solved or closed.
+-- S3 complaints (core.fct_conversations.is_complaint) on tickets not yet solved or
+-- closed; social threads carry no resolution state, so they cannot be "open".
 open_complaints as (
 
     select
-        links.customer_id,
+        customer_id,
         count(*) as open_complaints,
-    from tickets
-    inner join links
-        on links.source = 'zendesk_user'
-        and links.source_identity = tickets.requester_id
-    where tickets.ticket_type in ('problem', 'incident')
-        and tickets.status not in ('solved', 'closed', 'deleted')
-    group by links.customer_id
+    from conversations
+    where is_complaint
+        and conversation_type = 'ticket'
+        and not is_resolved
+        and customer_id is not null
+    group by customer_id
 
 ),
 
