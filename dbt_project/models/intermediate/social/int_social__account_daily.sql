@@ -2,7 +2,8 @@
 {#- Platform x account x local day, for every account (own and competitors) from its
     first to its last observed day: followers at the end of the day, follows and
     unfollows where the platform reports them, posts published, and what others
-    wrote (comments, mentions, distinct participants). Days are local dates in the
+    wrote (comments, mentions, distinct participants); an account's days run from its
+    first to its last day in int_social__account_day_loads. Days are local dates in the
     reporting time zone; daily insights (Facebook page_follows, follows, unfollows,
     Instagram follower_count) are the platform's own daily values and stay on the day
     the platform reports them for (a daily total cannot be re-cut at another midnight).
@@ -26,6 +27,12 @@ posts as (
 audience_messages as (
 
     select * from {{ ref('int_social__audience_messages') }}
+
+),
+
+account_day_loads as (
+
+    select * from {{ ref('int_social__account_day_loads') }}
 
 ),
 
@@ -144,15 +151,14 @@ messages_by_day as (
 
 ),
 
-observed_days as (
+loads_by_day as (
 
-    select platform || ':' || account_id as account_key, snapshot_date as account_date from snapshots
-    union all
-    select platform || ':' || account_id, metric_date from insights
-    union all
-    select account_key, account_date from posts_by_day
-    union all
-    select account_key, account_date from messages_by_day
+    select
+        account_key,
+        account_date,
+        max(loaded_at_utc) as loaded_through_at_utc,
+    from account_day_loads
+    group by all
 
 ),
 
@@ -167,7 +173,7 @@ spine as (
     from accounts
     inner join (
         select account_key, min(account_date) as first_date, max(account_date) as last_date
-        from observed_days
+        from account_day_loads
         group by account_key
     ) as bounds on bounds.account_key = accounts.account_key
     cross join lateral generate_series(bounds.first_date, bounds.last_date, interval 1 day) as day(account_date)
@@ -204,6 +210,8 @@ final as (
         case
             when spine.is_own or spine.platform = 'x' then coalesce(messages_by_day.participants, 0)
         end as participants,
+        -- The latest load of any record of the day (NULL on days nothing describes).
+        loads_by_day.loaded_through_at_utc,
     from spine
     left join snapshots
         on snapshots.platform || ':' || snapshots.account_id = spine.account_key
@@ -217,6 +225,9 @@ final as (
     left join messages_by_day
         on messages_by_day.account_key = spine.account_key
         and messages_by_day.account_date = spine.account_date
+    left join loads_by_day
+        on loads_by_day.account_key = spine.account_key
+        and loads_by_day.account_date = spine.account_date
 
 )
 

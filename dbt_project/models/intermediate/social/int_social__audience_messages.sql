@@ -64,6 +64,7 @@ comments as (
         coalesce(username, author_id) as author,
         comment_text as message_text,
         commented_at_utc as created_at_utc,
+        extracted_at,
     from instagram_comments
     where not is_brand_reply
 
@@ -77,6 +78,7 @@ comments as (
         coalesce(author_id, author_name),
         comment_text,
         commented_at_utc,
+        extracted_at,
     from facebook_comments
     where not is_brand_reply
 
@@ -93,6 +95,7 @@ comments_on_accounts as (
         comments.author,
         comments.message_text,
         comments.created_at_utc,
+        comments.extracted_at,
     from comments
     inner join posts on posts.post_key = comments.post_key
 
@@ -109,6 +112,7 @@ mentions as (
         x_mentions.author_id as author,
         x_mentions.tweet_text as message_text,
         x_mentions.created_at_utc,
+        x_mentions.extracted_at,
     from x_mentions
     cross join own_x_account
     where x_mentions.author_id is distinct from own_x_account.account_id
@@ -124,6 +128,7 @@ mentions as (
         author_id,
         tweet_text,
         created_at_utc,
+        extracted_at,
     from x_competitor_mentions
     where author_id is distinct from mentioned_user_id
 
@@ -160,6 +165,7 @@ final as (
             or contains(lower(unioned.message_text), lower(accounts.account_name)),
             false
         ) as is_mention,
+        timezone('UTC', unioned.extracted_at) as loaded_at_utc,
     from unioned
     left join accounts
         on accounts.platform = unioned.platform
