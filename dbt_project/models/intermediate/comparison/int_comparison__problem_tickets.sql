@@ -29,12 +29,20 @@ ticket_metrics as (
 
 ),
 
+as_of as (
+
+    select * from {{ ref('int_billing__as_of') }}
+
+),
+
 history as (
 
     select
-        min(created_at_utc) as history_start_utc,
-        timezone('UTC', {{ as_of_utc() }}) as as_of_utc,
+        min(tickets.created_at_utc) as history_start_utc,
+        -- the as-of moment back in UTC
+        any_value(timezone('UTC', timezone('{{ var("reporting_timezone") }}', as_of.as_of_at_local))) as as_of_utc,
     from tickets
+    cross join as_of
 
 ),
 
