@@ -22,15 +22,21 @@ scores as (
     from {{ source('enrichment', 'message_sentiment') }}
     qualify row_number() over (partition by message_id order by scored_at desc, scorer_version desc) = 1
 
+),
+
+final as (
+
+    select
+        messages.*,
+        scores.label as sentiment_label,
+        scores.score as sentiment_score,
+        scores.language as sentiment_language,
+        scores.is_complaint_text and not messages.is_brand and messages.about_account_kind = 'own' as is_complaint,
+        scores.scorer_version,
+        scores.scored_at as sentiment_scored_at,
+    from messages
+    left join scores on scores.message_id = messages.message_id
+
 )
 
-select
-    messages.*,
-    scores.label as sentiment_label,
-    scores.score as sentiment_score,
-    scores.language as sentiment_language,
-    scores.is_complaint_text and not messages.is_brand and messages.about_account_kind = 'own' as is_complaint,
-    scores.scorer_version,
-    scores.scored_at as sentiment_scored_at
-from messages
-left join scores on scores.message_id = messages.message_id
+select * from final
