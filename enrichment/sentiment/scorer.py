@@ -20,13 +20,14 @@ left-to-right pass:
   and diminishers soften (agak mahal, a bit pricey); "too" / "terlalu" before a word without
   sentiment is an excess, a complaint ("too sweet", "terlalu manis"; "not too sweet" flips);
 - a contrast word (tapi, but, though) makes the clause after it count triple the clause
-  before it (0.5 and 1.5); a concessive clause (although/despite/walaupun/meskipun ... ,)
+  before it (0.5 and 1.5); a concessive clause (although/despite/walaupun/padahal ... ,)
   counts half, so the main clause after its comma decides;
 - a waiting time is a complaint: "took almost three hours", "it's been 3 days", "udah lewat
   2 jam", "came a week later" (but not "took only 10 minutes");
 - a question ending the message ("is this good for cold brew?", "ada promo ga kak?") counts
   a quarter for its own clause, unless it is a "why"/"kenapa" question or exasperated
-  ("??", "?!"): asking about a refund is not complaining about one.
+  ("??", "?!"): asking about a refund is not complaining about one; an exasperated
+  question ("where is my order??") counts as a mild complaint.
 
 The sum plus the emoji is squashed into [-1, 1] with s / sqrt(s^2 + 6). Punctuation
 (, . ; ! ?) ends a negation's scope. Labels: positive above +0.25, negative below -0.25,
@@ -55,6 +56,7 @@ _FAILURE = -2.0          # a negated expected word: "won't open", "belum diprose
 _EXCESS = -1.5           # "too" + a word without sentiment: "too sweet"
 _QUESTION_FACTOR = 0.25  # a final question clause counts a quarter
 _CONCESSION_FACTOR = 0.5
+_EXASPERATION = -1.0     # "where is my order??", "seriously?!"
 
 _TOKEN = re.compile(r"[a-z0-9']+|[,.;!?]")
 _BOUNDARY = frozenset(",.;!?")
@@ -82,7 +84,10 @@ _NOT_EXCESS = frozenset(
     "i me you we us they them he she it please pls lol haha and but or so the a an to ya "
     "yah kak min guys thanks thank".split())
 # A question clause containing one of these is a complaint, not an enquiry.
-_COMPLAINING_QUESTION = frozenset(("why", "kenapa", "knp", "napa", "ngapain", "masa"))
+_COMPLAINING_QUESTION = frozenset((
+    "why", "kenapa", "knp", "napa", "ngapain", "masa", "how_many_times", "how_hard",
+    "how_is_this_acceptable", "how_is_that_acceptable", "what's_the_point", "whats_the_point",
+    "are_you_kidding", "are_you_serious"))
 _EXCESS_WORDS = frozenset(("too", "terlalu"))
 # Waiting: a duration after "took", "been", "sudah", "lewat" ... or before "later": "took
 # almost three hours", "it's been 3 days", "udah lewat 2 jam", "came a week later".
@@ -245,7 +250,9 @@ def _normalise_uncached(token: str, lex: Lexicon) -> tuple[tuple[str, ...], bool
     return (base,), False
 
 
-def _tokens(lowered: str, raw: list[str], lex: Lexicon) -> tuple[list[str], list[bool]]:
+def _tokens(raw: list[str], lex: Lexicon) -> tuple[list[str], list[bool], bool]:
+    """Normalised tokens with phrases merged, their elongation flags, and whether a
+    service-intent word occurs (looked up before merging: "charged twice" is about billing)."""
     tokens: list[str] = []
     elong: list[bool] = []
     for t in raw:
@@ -256,6 +263,8 @@ def _tokens(lowered: str, raw: list[str], lex: Lexicon) -> tuple[list[str], list
         forms, was_elongated = _normalise(t, lex)
         tokens.extend(forms)
         elong.extend([was_elongated] * len(forms))
+    service = lex.service
+    has_service = any(t in service for t in tokens)
     phrases = lex.phrases
     if any(t in phrases for t in tokens):
         merged: list[str] = []
@@ -273,7 +282,7 @@ def _tokens(lowered: str, raw: list[str], lex: Lexicon) -> tuple[list[str], list
                 merged_elong.append(elong[i])
                 i += 1
         tokens, elong = merged, merged_elong
-    return tokens, elong
+    return tokens, elong, has_service
 
 
 def _final_question_start(tokens: list[str]) -> int:
@@ -317,9 +326,9 @@ def _predicate_follows(tokens: list[str], i: int, weights: dict[str, float], exp
     return False
 
 
-def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> tuple[float, bool]:
+def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> float:
     weights, negators, pre, post, dimin = lex.weights, lex.negators, lex.pre, lex.post, lex.diminishers
-    expected, contrast, concessive, service = lex.expected, lex.contrast, lex.concessive, lex.service
+    expected, contrast, concessive = lex.expected, lex.contrast, lex.concessive
     before = after = 0.0
     in_after = False
     negate_left = 0
@@ -331,7 +340,6 @@ def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> tuple[fl
     negated_index = -10
     negated_word = ""
     negated_value = 0.0
-    has_service = False
     question_start = _final_question_start(tokens) if tokens and tokens[-1] == "?" else -1
     n = len(tokens)
 
@@ -343,8 +351,6 @@ def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> tuple[fl
             before += value
 
     for i, tok in enumerate(tokens):
-        if tok in service:
-            has_service = True
         if tok in _BOUNDARY:
             if negate_left and negator_fallback:
                 add(negator_fallback)
@@ -428,8 +434,7 @@ def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> tuple[fl
         last_index, last_value = i, value
     if negate_left and negator_fallback:
         add(negator_fallback)
-    total = 0.5 * before + 1.5 * after if in_after and after else before + after
-    return total, has_service
+    return 0.5 * before + 1.5 * after if in_after and after else before + after
 
 
 def score_text(text: str | None) -> Sentiment:
@@ -452,9 +457,10 @@ def score_text(text: str | None) -> Sentiment:
             extra += lex.emoticons.get(face, 0.0)
     raw = _TOKEN.findall(lowered)
     language = detect_language([t for t in raw if t not in _BOUNDARY], lex.slang_keys)
-    tokens, elong = _tokens(lowered, raw, lex)
-    total, has_service = _lexical_sum(tokens, elong, lex)
-    total += extra
+    tokens, elong, has_service = _tokens(raw, lex)
+    total = _lexical_sum(tokens, elong, lex) + extra
+    if "??" in lowered or "?!" in lowered or "!?" in lowered:
+        total += _EXASPERATION
     if "!" in lowered and total:
         total *= 1.1
     score = total / math.sqrt(total * total + _ALPHA)

@@ -9,12 +9,14 @@ from enrichment.sentiment import score_many
 from enrichment.sentiment.evaluate import evaluate, labelled_messages
 from enrichment.sentiment.metrics import accuracy, macro_f1, per_label_f1
 
-# Measured with lexicon-1.1 (see evaluation/README.md): development set id 0.968, en 0.958;
-# held-out set id 0.939, en 0.763. The floors leave a margin for lexicon edits that trade a
-# few messages (the held-out set is small: one message is ~2 points).
+# Measured with lexicon-2.0 (see evaluation/README.md); all three sets are development data
+# now, so the figures are optimistic: labelled id 0.981, en 0.987; former held-out id 0.980,
+# en 0.980; dev_extra id 0.967, en 0.979. The floors leave a margin for lexicon edits that
+# trade a few messages (the former held-out set is small: one message is ~2 points).
 MACRO_F1_FLOOR = {
-    "labelled_messages.csv": {"id": 0.93, "en": 0.93},
-    "heldout_messages.csv": {"id": 0.88, "en": 0.70},
+    "labelled_messages.csv": {"id": 0.95, "en": 0.95},
+    "heldout_messages.csv": {"id": 0.90, "en": 0.90},
+    "dev_extra_messages.csv": {"id": 0.92, "en": 0.94},
 }
 
 
@@ -53,7 +55,7 @@ def test_labelled_set_is_big_and_balanced_enough():
 
 @pytest.mark.parametrize("name", sorted(MACRO_F1_FLOOR))
 def test_macro_f1_floor_per_language(name):
-    """GIVEN the scorer and a labelled set (development or held-out)
+    """GIVEN the scorer and one of the labelled development sets
     WHEN evaluated
     THEN macro-F1 per language is at least the measured value minus a margin."""
     results = evaluate(name)

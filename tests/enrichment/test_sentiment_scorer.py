@@ -78,3 +78,163 @@ def test_complaint_needs_negative_and_service_intent():
     assert score_text("pesanan saya belum sampai, kecewa").is_complaint_text
     assert not score_text("I hate mondays").is_complaint_text
     assert not score_text("delivery was super fast, thanks").is_complaint_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the app won't open",
+        "my order hasn't arrived yet",
+        "still didn't receive my refund",
+        "payment doesn't go through",
+        "they renewed my plan without any notice",
+        "nobody answered my emails",
+        "refundnya belum diproses",
+        "aplikasinya tidak berfungsi",
+        "udah 3 hari kurir ga bisa dihubungi",
+    ],
+)
+def test_a_negated_expected_word_is_a_failure(text):
+    """GIVEN a report that something did not work, arrive, reply or get processed, written
+    with a verb that carries no sentiment of its own
+    WHEN scored
+    THEN it is negative (the negation of an expected word is a failure)."""
+    assert score_text(text).label == "negative"
+
+
+def test_negation_reaches_the_predicate_not_the_verb():
+    """GIVEN negations whose scope holds a sentiment word after an expected verb, or passes
+    over articles, or is undone by 'enough'
+    WHEN scored
+    THEN the sentiment word is what is negated."""
+    assert score_text("this coffee never gets old").label == "positive"
+    assert score_text("never had a single problem with them").label == "positive"
+    assert score_text("can't recommend them enough").label == "positive"
+    assert score_text("not good enough").label == "negative"
+    assert score_text("didn't expect it to be this good").label == "positive"
+    assert score_text("ga usah dikirim, saya ambil sendiri").label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("the coffee is great but delivery was late again", "negative"),
+        ("great coffee though delivery was slow", "negative"),
+        ("a bit pricey but totally worth it", "positive"),
+        ("although it arrived late, the coffee was amazing", "positive"),
+        ("walaupun agak mahal, rasanya enak bgt", "positive"),
+        ("enak sih tapi kemahalan", "negative"),
+        ("voucher saya ditolak padahal masih berlaku", "negative"),
+    ],
+)
+def test_contrast_and_concession(text, label):
+    """GIVEN a clause after 'but'/'tapi' (it decides) or a concessive clause opened by
+    'although'/'walaupun'/'padahal' (it counts half)
+    WHEN scored
+    THEN the main clause decides the label."""
+    assert score_text(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("👍", "positive"),
+        ("❤️❤️❤️", "positive"),
+        ("🙌", "positive"),
+        ("💔", "negative"),
+        ("😤😤😤", "negative"),
+        ("👎", "negative"),
+        (":((", "negative"),
+    ],
+)
+def test_emoji_only_messages(text, label):
+    """GIVEN a message made only of emoji or emoticons (skin tones, variation selectors and
+    repeated emoticon mouths included)
+    WHEN scored
+    THEN the emoji decide the label."""
+    assert score_text(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("kecewa sih, the delivery was so late", "negative"),
+        ("got charged twice, tolong refund", "negative"),
+        ("pesanan udah sampe, thank you so much!", "positive"),
+        ("love banget sama varian baru ini", "positive"),
+        ("the app error terus, ga bisa login", "negative"),
+        ("kak, do you ship to bandung?", "neutral"),
+    ],
+)
+def test_code_mixed_messages(text, label):
+    """GIVEN Indonesian-English code-mixed messages
+    WHEN scored
+    THEN words of both lexicons count together."""
+    assert score_text(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("got charged twice for one order", "negative"),
+        ("the app keeps crashing", "negative"),
+        ("still waiting for my refund", "negative"),
+        ("never again", "negative"),
+        ("hands down the best latte", "positive"),
+        ("no complaints at all", "positive"),
+        ("it took almost two hours to arrive", "negative"),
+        ("it took only ten minutes to arrive, great", "positive"),
+        ("way too sweet", "negative"),
+        ("not too sweet, perfect", "positive"),
+        ("terlalu manis", "negative"),
+        ("terima kasih banyak kak", "positive"),
+        ("I don’t like the new cups", "negative"),
+        ("the staff were unhelpful", "negative"),
+        ("the new cups are way nicer", "positive"),
+    ],
+)
+def test_phrases_inflections_excess_and_waiting(text, label):
+    """GIVEN everyday phrases of failure and praise, inflected and prefixed words, curly
+    apostrophes, 'too' + a neutral word and waiting durations
+    WHEN scored
+    THEN each gets the expected label."""
+    assert score_text(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("is the matcha good?", "neutral"),
+        ("can I get a refund if I cancel?", "neutral"),
+        ("is it too late to order for tomorrow?", "neutral"),
+        ("why is my order always late?", "negative"),
+        ("where is my order??", "negative"),
+        ("my order is 2 hours late, where is it?", "negative"),
+    ],
+)
+def test_questions(text, label):
+    """GIVEN plain questions (they count a quarter), a why-question and an exasperated one
+    WHEN scored
+    THEN asking is neutral, complaining in question form is negative."""
+    assert score_text(text).label == label
+
+
+def test_complaint_flag_sees_service_words_inside_phrases():
+    """GIVEN a billing complaint whose service word is part of a phrase ("charged twice")
+    WHEN scored
+    THEN it is still a complaint (METRICS S3)."""
+    assert score_text("I was charged twice this month").is_complaint_text
+
+
+def test_lexicon_files_are_consistent():
+    """GIVEN the lexicon files
+    WHEN loaded
+    THEN every phrase named as a negator or an expected word ("used_to", "go_through")
+    exists in phrases.tsv, and no phrase word is left unnormalised against its message form."""
+    from enrichment.sentiment.scorer import lexicon
+
+    lex = lexicon()
+    phrase_tokens = {token for options in lex.phrases.values() for _, token in options}
+    for group in (lex.negators, lex.expected):
+        assert {w for w in group if "_" in w} <= phrase_tokens
+    assert score_text("couldn't be happier").label == "positive"  # "happier" -> "happy" in both
