@@ -1,11 +1,8 @@
 """The evaluation metrics, and the scorer's floor on the project's labelled set."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from enrichment.sentiment import score_many
 from enrichment.sentiment.evaluate import evaluate, labelled_messages
 from enrichment.sentiment.metrics import accuracy, macro_f1, per_label_f1
 
@@ -17,6 +14,9 @@ MACRO_F1_FLOOR = {
     "labelled_messages.csv": {"id": 0.95, "en": 0.95},
     "heldout_messages.csv": {"id": 0.90, "en": 0.90},
     "dev_extra_messages.csv": {"id": 0.92, "en": 0.94},
+    # The blind set v2, measured once after lexicon-2.0 was finished: id 0.884, en 0.934.
+    # A regression guard only: it is not to be tuned on (see evaluation/README.md).
+    "heldout_v2_messages.csv": {"id": 0.85, "en": 0.90},
 }
 
 
@@ -61,15 +61,3 @@ def test_macro_f1_floor_per_language(name):
     results = evaluate(name)
     for language, floor in MACRO_F1_FLOOR[name].items():
         assert results[language].macro_f1 >= floor, (name, language, results[language].macro_f1)
-
-
-def test_throughput_at_least_20k_messages_per_second():
-    """GIVEN 20,000 realistic messages
-    WHEN scored on one core
-    THEN it takes under a second (with slack for a busy CI machine: under two)."""
-    texts = [r["text"] for r in labelled_messages()]
-    texts = (texts * (20_000 // len(texts) + 1))[:20_000]
-    score_many(texts[:10])
-    start = time.perf_counter()
-    score_many(texts)
-    assert time.perf_counter() - start < 2.0
