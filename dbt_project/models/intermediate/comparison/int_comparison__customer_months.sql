@@ -68,18 +68,53 @@ survey_responses as (
 subscription_events as (
 
     select * from {{ ref('fct_subscription_events') }}
-    where event_type = 'add_on'
-        and customer_id is not null
+    where customer_id is not null
 
 ),
 
--- Stripe lists events of the last 30 days only: saves (a reverted request) are seen
--- from the first event on; before it only final requests are, so no save rate.
+-- Stripe lists events of the last 30 days only and the subscription object forgets a
+-- reverted request: a request, saved or not, is seen from the first event on; before
+-- it only the final requests before churn are, so saves are measured from then.
 stripe_events_seen as (
 
-    select cast(date_trunc('month', min(occurred_at_local)) as date) as first_event_month
-    from {{ ref('fct_subscription_events') }}
+    select min(occurred_at_utc) as first_event_at_utc
+    from subscription_events
     where evidence_source = 'event'
+
+),
+
+-- Each cancellation request and what came next on its subscription: a save (the
+-- request reverted, or a renewal after it) or not (the end, another request, nothing).
+requests as (
+
+    select
+        customer_id,
+        event_type,
+        occurred_at_utc,
+        occurred_at_local,
+        lead(event_type) over by_subscription as next_event_type,
+        lead(mrr_after) over by_subscription as next_mrr_after,
+    from subscription_events
+    where event_type in ('cancellation_request', 'save', 'ended')
+    window by_subscription as (partition by subscription_id order by occurred_at_utc, event_type)
+
+),
+
+request_months as (
+
+    select
+        requests.customer_id,
+        cast(date_trunc('month', requests.occurred_at_local) as date) as month,
+        count(*) as observable_cancellation_requests,
+        count(*) filter (where requests.next_event_type = 'save') as saved_cancellation_requests,
+        sum(case when requests.next_event_type = 'save' then requests.next_mrr_after else 0 end) as saved_request_mrr,
+        sum(pow(case when requests.next_event_type = 'save' then requests.next_mrr_after else 0 end::double, 2))
+            as saved_request_mrr_squared,
+    from requests
+    cross join stripe_events_seen
+    where requests.event_type = 'cancellation_request'
+        and requests.occurred_at_utc >= stripe_events_seen.first_event_at_utc
+    group by requests.customer_id, month
 
 ),
 
@@ -180,6 +215,7 @@ add_on_months as (
         count(*) as add_on_purchases,
         sum(mrr_change) as cross_sell_mrr,
     from subscription_events
+    where event_type = 'add_on'
     group by customer_id, month
 
 ),
@@ -272,14 +308,10 @@ final as (
         customer_months.requested_cancellation_in_month,
         customer_months.saved_in_month,
         customer_months.saved_mrr,
-        -- a save lands days after its request, sometimes in the next month
-        customer_months.saved_in_month or coalesce(lead(customer_months.saved_in_month) over (
-            partition by customer_months.customer_id order by customer_months.month
-        ), false) as saved_by_next_month,
-        customer_months.saved_mrr + coalesce(lead(customer_months.saved_mrr) over (
-            partition by customer_months.customer_id order by customer_months.month
-        ), 0) as saved_mrr_by_next_month,
-        coalesce(customer_months.month >= stripe_events_seen.first_event_month, false) as is_save_observable,
+        coalesce(request_months.observable_cancellation_requests, 0) as observable_cancellation_requests,
+        coalesce(request_months.saved_cancellation_requests, 0) as saved_cancellation_requests,
+        cast(coalesce(request_months.saved_request_mrr, 0) as decimal(18, 2)) as saved_request_mrr,
+        coalesce(request_months.saved_request_mrr_squared, 0) as saved_request_mrr_squared,
         -- X5 advocacy: NPS answers, and the customer's own messages about the brand (S1)
         coalesce(nps_months.nps_responses, 0) as nps_responses,
         coalesce(nps_months.nps_promoters, 0) as nps_promoters,
@@ -293,7 +325,6 @@ final as (
     from customer_months
     inner join groups on groups.customer_id = customer_months.customer_id
     cross join default_margin
-    cross join stripe_events_seen
     cross join savings_basis
     left join gross_margin as plan_margin on plan_margin.plan = customer_months.first_plan
     left join contact_months
@@ -314,6 +345,9 @@ final as (
     left join add_on_months
         on add_on_months.customer_id = customer_months.customer_id
         and add_on_months.month = customer_months.month
+    left join request_months
+        on request_months.customer_id = customer_months.customer_id
+        and request_months.month = customer_months.month
 
 )
 

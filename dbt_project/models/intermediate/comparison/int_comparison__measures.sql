@@ -7,10 +7,10 @@
       - customer-month measures: the customer's group in that month
         (int_comparison__customer_months; control from the partner's social
         month on); per-month rates use complete months only (not the partial
-        as-of month), except the saves (X4), counted from the first month
-        Stripe events are seen, as-of month included;
-      - event measures (NPS answers, resolved conversations, messages): the
-        group of the customer's month of the event;
+        as-of month);
+      - event measures (NPS answers, resolved conversations, messages,
+        cancellation requests): the group of the customer's month of the event,
+        every month;
       - customer measures (revenue to date, cross-sell): the group as of the
         as-of date, control = all control customers, customers who ever paid;
       - X7: problem tickets grouped by the channel they were raised through
@@ -53,12 +53,6 @@
     {'metric_id': 'X3', 'measure': 'estimated_savings_per_customer_month', 'statistic': 'mean', 'unit': 'currency', 'money': 'cost',
      'filter': 'true', 'value': 'estimated_savings',
      'definition': 'Estimated savings: help-center views x deflection rate (var help_center_deflection_rate) x (average cost of an assisted contact, all customers - cost of a help-center view, seed cost_per_contact) / customer-months (complete months).'},
-    {'metric_id': 'X4', 'measure': 'save_rate', 'statistic': 'proportion', 'unit': 'fraction', 'money': none,
-     'filter': 'requested_cancellation_in_month and is_save_observable', 'value': 'saved_by_next_month::int', 'all_months': true,
-     'definition': 'L4 by group: customer-months with a cancellation request that were saved (request reverted, or renewed) in the same or the next month / customer-months with a request; from the month of the first Stripe event seen on (Stripe lists 30 days of events: earlier saves are invisible), the partial as-of month included.'},
-    {'metric_id': 'X4', 'measure': 'saved_mrr_per_request', 'statistic': 'mean', 'unit': 'currency', 'money': 'revenue',
-     'filter': 'requested_cancellation_in_month and is_save_observable', 'value': 'saved_mrr_by_next_month', 'all_months': true,
-     'definition': 'Saved value: MRR kept by saves in the same or the next month (0 when not saved) / customer-months with a cancellation request (as save_rate).'},
     {'metric_id': 'X5', 'measure': 'positive_messages_per_customer_month', 'statistic': 'mean', 'unit': 'messages', 'money': none,
      'filter': 'true', 'value': 'positive_messages',
      'definition': 'Positive (S1) messages about the brand written by the customer (comments, mentions, social-ticket messages) / customer-months (complete months).'},
@@ -128,8 +122,8 @@ measure_{{ loop.index }} as (
         sum(({{ m.value }})::double) as total_value,
     from labelled_months
     cross join currencies
-    where ({{ m.filter }}){% if not m.all_months %}
-        and not labelled_months.is_partial_month{% endif %}
+    where ({{ m.filter }})
+        and not labelled_months.is_partial_month
     group by group_label, currencies.revenue_currency, currencies.cost_currency
 
 ),
@@ -151,6 +145,11 @@ event_sums as (
         sum(positive_messages + negative_messages) as polar_messages_n,
         sum(positive_messages) as positive_messages,
         count(distinct customer_id) filter (where positive_messages + negative_messages > 0) as polar_messages_customers,
+        sum(observable_cancellation_requests) as requests_n,
+        sum(saved_cancellation_requests) as saved_requests,
+        sum(saved_request_mrr)::double as saved_mrr_sum,
+        sum(saved_request_mrr_squared) as saved_mrr_sum_squares,
+        count(distinct customer_id) filter (where observable_cancellation_requests > 0) as request_customers,
     from labelled_months
     group by group_label
 
@@ -214,6 +213,46 @@ event_measures as (
         positive_messages,
     from event_sums
     where polar_messages_n > 0
+
+    union all
+
+    select
+        'X4',
+        'save_rate',
+        'proportion',
+        'fraction',
+        'cancellation request',
+        null,
+        'L4 by group: cancellation requests followed by a save (the request reverted, or a renewal after it) / cancellation requests, from the first Stripe event seen on (Stripe lists 30 days of events: older requests that were saved are invisible); the group of the month of the request.',
+        group_label,
+        requests_n,
+        request_customers,
+        saved_requests::double / requests_n,
+        saved_requests::double / requests_n * (1 - saved_requests::double / requests_n)
+            * requests_n / nullif(requests_n - 1, 0),
+        saved_requests,
+    from event_sums
+    where requests_n > 0
+
+    union all
+
+    select
+        'X4',
+        'saved_mrr_per_request',
+        'mean',
+        'currency',
+        'cancellation request',
+        currencies.revenue_currency,
+        'Saved value: MRR kept by the save that followed each request (0 when not saved) / cancellation requests (as save_rate).',
+        group_label,
+        requests_n,
+        request_customers,
+        saved_mrr_sum / requests_n,
+        greatest(saved_mrr_sum_squares - pow(saved_mrr_sum, 2) / requests_n, 0) / nullif(requests_n - 1, 0),
+        saved_mrr_sum,
+    from event_sums
+    cross join currencies
+    where requests_n > 0
 
 ),
 

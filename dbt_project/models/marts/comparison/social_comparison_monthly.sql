@@ -53,9 +53,8 @@ monthly as (
         sum(help_center_views) as help_center_views,
         sum(estimated_savings) as estimated_savings,
         count(*) filter (where requested_cancellation_in_month) as cancellation_requests,
-        count(*) filter (where requested_cancellation_in_month and is_save_observable) as observable_cancellation_requests,
-        count(*) filter (where requested_cancellation_in_month and is_save_observable and saved_by_next_month)
-            as saved_requests,
+        sum(observable_cancellation_requests) as observable_cancellation_requests,
+        sum(saved_cancellation_requests) as saved_requests,
         sum(saved_mrr) as saved_mrr,
         sum(nps_responses) as nps_responses,
         sum(nps_promoters) as nps_promoters,
