@@ -18,7 +18,7 @@ import logging
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -126,7 +126,9 @@ def load_stream(
                 request=page.request,
                 context=page.context,
                 number=page.number,
-                extracted_at=datetime.now(timezone.utc),
+                # On the run's clock: the wall clock in production, the pinned instant (plus the
+                # time spent) in a replay, so snapshots land on the day the replay stands for.
+                extracted_at=now + timedelta(seconds=time.perf_counter() - started),
                 record_contexts=page.record_contexts,
             )
             for reject in page.rejects:
