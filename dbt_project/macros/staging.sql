@@ -1,8 +1,10 @@
 {#- Helpers every staging model uses to read the raw landing tables. -#}
 
 {#- The latest version of each record: raw is append-only, so a record fetched
-    again (a lookback refresh, a late update) appears once per batch. -#}
-{% macro latest_raw_records(relation) -%}
+    again (a lookback refresh, a late update) appears once per batch. An incremental
+    model passes `since_batch_of=this` to read only the batches it has not seen
+    (batch ids only grow), and replaces those keys' rows (delete+insert on the key). -#}
+{% macro latest_raw_records(relation, since_batch_of=none) -%}
     select
         record,
         context,
@@ -10,6 +12,9 @@
         batch_id,
         extracted_at
     from {{ relation }}
+    {%- if since_batch_of is not none and is_incremental() %}
+    where batch_id > (select coalesce(max(batch_id), 0) from {{ since_batch_of }})
+    {%- endif %}
     qualify row_number() over (
         partition by record_key
         order by batch_id desc, page_number desc, record_index desc

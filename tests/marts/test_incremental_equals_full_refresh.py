@@ -67,7 +67,7 @@ def two_nights(tmp_path_factory):
 def test_the_project_has_incremental_facts(two_nights):
     _, models, _ = two_nights
     assert len(models) >= 4, models
-    assert all(schema in ("core", "intermediate") for schema, _ in models), models
+    assert all(schema in ("staging", "core", "intermediate") for schema, _ in models), models
 
 
 def test_the_second_night_adds_rows_to_the_incremental_facts(two_nights):

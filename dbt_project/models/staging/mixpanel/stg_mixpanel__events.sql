@@ -1,8 +1,12 @@
+{#- Incremental: the largest stream (every web and app event), so a night reads only
+    the batches it loaded instead of re-parsing all history. -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='insert_id') }}
+
 with
 
 source as (
 
-    {{ latest_raw_records(source('mixpanel', 'events')) }}
+    {{ latest_raw_records(source('mixpanel', 'events'), since_batch_of=this) }}
 
 ),
 
