@@ -53,3 +53,15 @@
     inner join end_users on end_users.{{ end_user_handle }} = {{ users }}.username
     inner join contact_keys on contact_keys.email_normalized = end_users.email_normalized
 {%- endmacro %}
+
+{#- Join condition from a message (int_messages' columns) to the identity link of its
+    author: a message read from <source> is written by the identity '<source>_user',
+    keyed by the normalised handle on Instagram (how its commenters are identified) and
+    by the platform or Zendesk user id elsewhere. -#}
+{% macro message_author_link(messages, links) -%}
+    {{ links }}.source = case when {{ messages }}.source = 'zendesk' then 'zendesk_user' else {{ messages }}.source || '_user' end
+    and {{ links }}.source_identity = case
+        when {{ messages }}.source = 'instagram' then {{ normalize_handle(messages ~ '.author_handle') }}
+        else {{ messages }}.author_id
+    end
+{%- endmacro %}

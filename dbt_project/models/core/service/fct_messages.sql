@@ -30,26 +30,6 @@ social_status as (
 
 ),
 
--- The identity int_identity__links keys each platform's users by (the brand writes no
--- customer's message).
-authors as (
-
-    select
-        message_id,
-        case
-            when is_brand then null
-            when source = 'zendesk' then 'zendesk_user'
-            else platform || '_user'
-        end as author_identity_source,
-        case
-            when is_brand then null
-            when source = 'instagram' then {{ normalize_handle('author_handle') }}
-            else author_id
-        end as author_source_identity,
-    from messages
-
-),
-
 final as (
 
     select
@@ -78,10 +58,10 @@ final as (
         messages.scorer_version,
     from messages
     left join conversation_messages on conversation_messages.message_id = messages.message_id
-    left join authors on authors.message_id = messages.message_id
+    -- the brand writes no customer's message
     left join links
-        on links.source = authors.author_identity_source
-        and links.source_identity = authors.author_source_identity
+        on not messages.is_brand
+        and {{ message_author_link('messages', 'links') }}
     left join social_status on social_status.customer_id = links.customer_id
 
 )

@@ -240,16 +240,7 @@ message_authors as (
         messages.sentiment_label,
     from messages
     inner join links
-        on links.source = case messages.source
-            when 'instagram' then 'instagram_user'
-            when 'facebook' then 'facebook_user'
-            when 'x' then 'x_user'
-            when 'zendesk' then 'zendesk_user'
-        end
-        and links.source_identity = case
-            when messages.source = 'instagram' then {{ normalize_handle('messages.author_handle') }}
-            else messages.author_id
-        end
+        on {{ message_author_link('messages', 'links') }}
 
 ),
 

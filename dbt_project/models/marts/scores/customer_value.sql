@@ -148,16 +148,7 @@ activities as (
     from messages
     cross join period
     inner join links
-        on links.source = case messages.source
-            when 'instagram' then 'instagram_user'
-            when 'facebook' then 'facebook_user'
-            when 'x' then 'x_user'
-            when 'zendesk' then 'zendesk_user'
-        end
-        and links.source_identity = case
-            when messages.source = 'instagram' then {{ normalize_handle('messages.author_handle') }}
-            else messages.author_id
-        end
+        on {{ message_author_link('messages', 'links') }}
     where not messages.is_brand
         and messages.message_kind in ('comment', 'reply', 'mention', 'customer_ticket_comment')
         and cast({{ to_local('messages.created_at_utc') }} as date) between period.period_start_date and period.as_of_date
