@@ -2,7 +2,6 @@
 test surfaced as an asset check and lineage from each raw asset. Two ops: the models
 that read Python enrichment assets' tables build after those assets."""
 
-import json
 import os
 import subprocess
 import sys
@@ -11,8 +10,10 @@ from typing import Any, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_dbt.asset_utils import select_unique_ids
 
+from extractors.landing.warehouse import connect, ensure_raw_table
+from orchestration.lineage import load_manifest, raw_tables
+from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 
 PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -67,21 +68,6 @@ os.environ["PANTAU_WAREHOUSE"] = str(PipelineSettings.from_env().warehouse)
 ENRICHMENT_SELECTION = "source:enrichment+"
 
 
-def _selection() -> str:
-    """Every model when all sources load; else what descends from the enabled ones, and the
-    seeds (business configuration, needed by whichever models are selected)."""
-    enabled = PipelineSettings.from_env().sources
-    return " ".join(["resource_type:seed", *(f"source:{name}+" for name in enabled)]) if enabled else "fqn:*"
-
-
-def _enrichment_selection() -> str:
-    """What descends from the enrichment sources, intersected with the enabled sources' descendants."""
-    enabled = PipelineSettings.from_env().sources
-    if not enabled:
-        return ENRICHMENT_SELECTION
-    return " ".join(f"{ENRICHMENT_SELECTION},source:{name}+" for name in enabled)
-
-
 MANIFEST = ensure_manifest()
 
 # dbt unit tests check the SQL, not the night's data: `make test` runs them
@@ -89,43 +75,44 @@ MANIFEST = ensure_manifest()
 NIGHTLY_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
+def prepare_raw_tables(warehouse: str) -> int:
+    """Create every raw table a dbt source declares that no load has made yet (empty, with
+    the landing's columns), so every model builds whichever sources a brand has configured:
+    a source never configured reads as a source with no records. Returns how many were made."""
+    with connect(warehouse) as con:
+        existing = {name for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+        missing = [t for t in raw_tables(load_manifest(MANIFEST)) if f"{t.source}__{t.stream}" not in existing]
+        for table in missing:
+            ensure_raw_table(con, table.source, table.stream)
+    return len(missing)
+
+
 @dbt_assets(
     manifest=MANIFEST,
     project=PROJECT,
-    select=_selection(),
     exclude=ENRICHMENT_SELECTION,
     dagster_dbt_translator=PantauTranslator(),
     name="dbt_models",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    made = prepare_raw_tables(warehouse.path)
+    if made:
+        context.log.info(f"created {made} empty raw tables for streams no load has written")
     yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
 
 
-def _enrichment_nodes_selected() -> bool:
-    """Whether any enrichment-reading node descends from the enabled sources (each side
-    selected alone, then intersected, so an empty intersection logs no dbt warning)."""
-    manifest = json.loads(MANIFEST.read_text())
+@dbt_assets(
+    manifest=MANIFEST,
+    project=PROJECT,
+    select=ENRICHMENT_SELECTION,
+    dagster_dbt_translator=PantauTranslator(),
+    name="dbt_enriched_models",
+)
+def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
 
-    def ids(select: str) -> set[str]:
-        return set(select_unique_ids(select=select, exclude="", selector="", project=PROJECT, manifest_json=manifest))
 
-    return bool(ids(ENRICHMENT_SELECTION) & ids(_selection()))
-
-
-ASSETS = [dbt_models]
-if _enrichment_nodes_selected():
-
-    @dbt_assets(
-        manifest=MANIFEST,
-        project=PROJECT,
-        select=_enrichment_selection(),
-        dagster_dbt_translator=PantauTranslator(),
-        name="dbt_enriched_models",
-    )
-    def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
-
-    ASSETS.append(dbt_enriched_models)
-
+ASSETS = [dbt_models, dbt_enriched_models]
 
 defs = dg.Definitions(assets=ASSETS, resources={"dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE)})
