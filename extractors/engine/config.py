@@ -1,13 +1,15 @@
 """Source configuration read from the environment.
 
 ``PANTAU_<SOURCE>_<SETTING>`` per declared setting, ``PANTAU_<SOURCE>_BASE_URL``
-to point a source at the sandbox or the real service, and the engine-wide
-``PANTAU_HTTP_MAX_ATTEMPTS`` / ``PANTAU_HTTP_MAX_WAIT_SECONDS``.
+to point a source at the sandbox or the real service, ``PANTAU_<SOURCE>_HISTORY_START``
+(or ``PANTAU_HISTORY_START`` for every source) to bound how far a first run reaches back,
+and the engine-wide ``PANTAU_HTTP_MAX_ATTEMPTS`` / ``PANTAU_HTTP_MAX_WAIT_SECONDS``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Mapping
 
 from extractors.engine.errors import ConfigError
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS_VAR = "PANTAU_HTTP_MAX_ATTEMPTS"
 MAX_WAIT_VAR = "PANTAU_HTTP_MAX_WAIT_SECONDS"
+HISTORY_START_VAR = "PANTAU_HISTORY_START"
 
 
 def env_var(source_name: str, setting_name: str) -> str:
@@ -61,6 +64,22 @@ def _number(environ: Mapping[str, str], var: str, default: float, *, integer: bo
     return value
 
 
+def history_start(source_name: str, environ: Mapping[str, str]) -> datetime | None:
+    """Where a first run starts: ``PANTAU_<SOURCE>_HISTORY_START``, else ``PANTAU_HISTORY_START``
+    (an ISO date or instant, UTC when it names no zone); None = each stream's own default,
+    which is the account's whole history wherever the API allows it."""
+    for var in (env_var(source_name, "history_start"), HISTORY_START_VAR):
+        raw = environ.get(var, "").strip()
+        if not raw:
+            continue
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ConfigError(f"{var}={raw!r} is not an ISO-8601 date or timestamp (e.g. 2015-01-01)") from None
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return None
+
+
 class SourceConfig:
     """Resolved settings of one source; secret values never appear in repr/str."""
 
@@ -71,12 +90,14 @@ class SourceConfig:
         values: Mapping[str, str | tuple[str, ...] | None],
         secret_names: frozenset[str],
         http: HttpSettings | None = None,
+        history_start: datetime | None = None,
     ) -> None:
         self.source_name = source_name
         self.base_url = base_url.rstrip("/")
         self._values = dict(values)
         self._secret_names = secret_names
         self.http = http or HttpSettings()
+        self.history_start = history_start
 
     @classmethod
     def from_env(cls, source: Source, environ: Mapping[str, str]) -> SourceConfig:
@@ -98,6 +119,7 @@ class SourceConfig:
             values,
             frozenset(s.name for s in source.settings if s.secret),
             HttpSettings.from_env(environ),
+            history_start(source.name, environ),
         )
 
     def get(self, name: str) -> str | tuple[str, ...] | None:

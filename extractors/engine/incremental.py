@@ -16,6 +16,7 @@ from extractors.engine.config import SourceConfig
 from extractors.engine.errors import ConfigError
 from extractors.engine.http import Request
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Epoch numbers above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
 _MS_THRESHOLD = 100_000_000_000
 
@@ -183,24 +184,45 @@ def _saved_cursor(state: Mapping[str, Any] | None) -> datetime | None:
     return parse_instant((state or {}).get("cursor"))
 
 
+def first_start(now: datetime, start: timedelta | None, config: SourceConfig,
+                earliest: datetime | None = None) -> datetime | None:
+    """Where a stream's first run starts: the configured history start (``PANTAU_HISTORY_START``),
+    else ``now - start``, else (``start`` None) the account's whole history, given as None; never
+    before ``earliest``, the oldest instant the API accepts."""
+    history = getattr(config, "history_start", None)
+    moment = history if history is not None else (None if start is None else now - start)
+    return _not_before(moment, earliest)
+
+
+def _not_before(moment: datetime | None, earliest: datetime | None) -> datetime | None:
+    if earliest is None:
+        return moment
+    return earliest if moment is None or moment < earliest else moment
+
+
 @dataclass(frozen=True)
 class SinceParam(Incremental):
-    """``param`` = (saved max cursor, or now - ``start``) - ``lookback``; optional ``until_param`` = now.
+    """``param`` = (saved max cursor, or the first start) - ``lookback``; optional ``until_param`` = now.
 
     The lookback re-fetches recent records so their changing counts (likes,
-    comments) are refreshed.
+    comments) are refreshed.  The first start is ``first_start``: the configured
+    history start, else now - ``start``; with ``start`` None and no history start
+    a first run sends no ``param`` (the API's whole history), or ``earliest`` when
+    the API refuses older values (X: 2010-11-06).
     """
 
     param: str
     format: str = "unix"
     lookback: timedelta = timedelta(days=3)
-    start: timedelta = timedelta(days=400)
+    start: timedelta | None = timedelta(days=400)
     until_param: str | None = None
+    earliest: datetime | None = None
 
     def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
         saved = _saved_cursor(state)
-        since = (saved or now - self.start) - self.lookback
-        params = {self.param: format_instant(since, self.format)}
+        first = saved if saved is not None else first_start(now, self.start, config)
+        since = _not_before(None if first is None else first - self.lookback, self.earliest)
+        params = {} if since is None else {self.param: format_instant(since, self.format)}
         if self.until_param:
             params[self.until_param] = format_instant(now, self.format)
         return _MaxCursorRun(RequestPatch(params=params), saved)
@@ -233,14 +255,16 @@ class ResumeToken(Incremental):
     param: str = "cursor"
     start_param: str = "start_time"
     start_format: str = "unix"
-    start: timedelta = timedelta(days=400)
+    # None: the whole history (start_time 0, the epoch, which Zendesk's export accepts).
+    start: timedelta | None = timedelta(days=400)
 
     def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
         saved = (state or {}).get("cursor")
         if saved:
             patch = RequestPatch(params={self.param: saved}, remove_params=(self.start_param,))
         else:
-            patch = RequestPatch(params={self.start_param: format_instant(now - self.start, self.start_format)})
+            first = first_start(now, self.start, config, earliest=_EPOCH)
+            patch = RequestPatch(params={self.start_param: format_instant(first, self.start_format)})
         return _ResumeTokenRun(patch, saved)
 
 
@@ -248,7 +272,8 @@ class ResumeToken(Incremental):
 class HubSpotSearchFilter(Incremental):
     """HubSpot CRM search: ``property`` GTE (saved max - lookback) in epoch ms, sorted ascending.
 
-    A first run with ``start=None`` reads the whole history (GTE 0).
+    A first run starts at the configured history start, else now - ``start``; with
+    ``start=None`` it reads the whole history (GTE 0).
     """
 
     property: str
@@ -257,12 +282,8 @@ class HubSpotSearchFilter(Incremental):
 
     def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
         saved = _saved_cursor(state)
-        if saved is not None:
-            value = epoch_ms(saved - self.lookback)
-        elif self.start is not None:
-            value = epoch_ms(now - self.start - self.lookback)
-        else:
-            value = 0
+        first = saved if saved is not None else first_start(now, self.start, config)
+        value = 0 if first is None else max(0, epoch_ms(first - self.lookback))
         patch = _SearchFilterPatch(
             filter={"propertyName": self.property, "operator": "GTE", "value": str(value)},
             sort={"propertyName": self.property, "direction": "ASCENDING"},
@@ -293,8 +314,8 @@ class DayWindows(Incremental):
     """Mixpanel raw export: whole project-time-zone days, one request per window.
 
     Windows run from ``last_day - lookback_days + 1`` (re-reading the last
-    ``lookback_days`` loaded days for late events; the first run starts at
-    today - ``start``) through yesterday; today's incomplete day is never
+    ``lookback_days`` loaded days for late events; the first run starts at the
+    configured history start's day, else today - ``start``) through yesterday; today's incomplete day is never
     requested.  ``timezone_setting`` names the setting holding the project's
     IANA time zone (UTC when unset).  State: ``{"last_day": "YYYY-MM-DD"}``.
     """
@@ -310,7 +331,12 @@ class DayWindows(Incremental):
         today = now.astimezone(self._zone(config)).date()
         yesterday = today - timedelta(days=1)
         saved = date.fromisoformat(state["last_day"]) if state and state.get("last_day") else None
-        first = saved - timedelta(days=self.lookback_days - 1) if saved else today - self.start
+        if saved:
+            first = saved - timedelta(days=self.lookback_days - 1)
+        elif getattr(config, "history_start", None) is not None:
+            first = config.history_start.astimezone(self._zone(config)).date()
+        else:
+            first = today - self.start
         windows: list[tuple[date, date]] = []
         day = first
         while day <= yesterday:
@@ -352,19 +378,22 @@ class SinceLastRun(Incremental):
 
     For records that carry no time of their own (Mailchimp recipients with an
     ``activity`` array, users expanded from an X timeline page): ``param`` =
-    previous run's now − ``lookback``.  A first run asks from now − ``start``,
-    or sends no ``param`` at all when ``start`` is None (the API's whole
-    history).  State: ``{"cursor": <now of the run>}``.
+    previous run's now − ``lookback``.  A first run asks from ``first_start``
+    (the configured history start, else now − ``start``), or sends no ``param``
+    at all when both are unset (the API's whole history), never before
+    ``earliest``.  State: ``{"cursor": <now of the run>}``.
     """
 
     param: str
     format: str = "iso8601"
     lookback: timedelta = timedelta(days=1)
     start: timedelta | None = None
+    earliest: datetime | None = None
 
     def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
         saved = _saved_cursor(state)
-        since = saved - self.lookback if saved is not None else (None if self.start is None else now - self.start)
+        since = saved - self.lookback if saved is not None else first_start(now, self.start, config)
+        since = _not_before(since, self.earliest)
         params = {} if since is None else {self.param: format_instant(since, self.format)}
         return _RunClockRun(RequestPatch(params=params), now)
 
@@ -382,8 +411,9 @@ class GraphInsightsWindows(Incremental):
     with ``paging.next`` pointing at the following window; this asks for the
     first window only and ``GraphCursor`` walks the rest up to now.  The first
     window starts at the previous run's now − ``lookback`` (restated values), or
-    now − ``start`` on a first run, never before now − ``max_history`` (data the
-    API no longer serves), aligned to UTC midnight.  State: the run's clock.
+    on a first run at the configured history start, else now − ``start``; never
+    before now − ``max_history`` (data the API no longer serves), aligned to UTC
+    midnight.  State: the run's clock.
     """
 
     window: timedelta = timedelta(days=30)
@@ -396,7 +426,7 @@ class GraphInsightsWindows(Incremental):
 
     def plan(self, state: Mapping[str, Any] | None, now: datetime, config: SourceConfig) -> IncrementalRun:
         saved = _saved_cursor(state)
-        since = _utc_midnight((saved - self.lookback) if saved is not None else now - self.start)
+        since = _utc_midnight((saved - self.lookback) if saved is not None else first_start(now, self.start, config))
         if self.max_history is not None:
             since = max(since, _utc_midnight(now) - self.max_history)
         until = since + self.window

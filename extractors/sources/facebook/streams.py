@@ -68,7 +68,7 @@ posts = Stream(
     params={"fields": POST_FIELDS},
     cursor_field="created_time",
     paginator=GraphCursor(limit=100),
-    incremental=SinceParam(param="since", format="unix", lookback=POSTS_LOOKBACK, start=timedelta(days=3650)),
+    incremental=SinceParam(param="since", format="unix", lookback=POSTS_LOOKBACK, start=None),
     description="Posts of the brand's Page, newest first, with shares.count and reaction/comment summary "
     f"total_count (E5-E7, E10, E11); re-read for {POSTS_LOOKBACK.days} days after publication.",
 )
@@ -112,7 +112,7 @@ competitor_posts = Stream(
     params={"fields": POST_FIELDS},
     cursor_field="created_time",
     paginator=GraphCursor(limit=100),
-    incremental=SinceParam(param="since", format="unix", lookback=POSTS_LOOKBACK, start=timedelta(days=3650)),
+    incremental=SinceParam(param="since", format="unix", lookback=POSTS_LOOKBACK, start=None),
     fan_out=ForEachSetting("competitor_page_ids", "competitor_page_id"),
     description="Posts of competitor Pages with their counts (C1, C2); context holds the competitor page id.",
 )

@@ -65,7 +65,7 @@ media = Stream(
     primary_key=("id",),
     cursor_field="timestamp",
     paginator=GraphCursor(limit=100),
-    incremental=SinceParam(param="since", format="unix", lookback=MEDIA_LOOKBACK, start=timedelta(days=3650)),
+    incremental=SinceParam(param="since", format="unix", lookback=MEDIA_LOOKBACK, start=None),
     description="Media of the brand's account, newest first, with like and comment counts (E5, E6, E10, E11); "
     f"re-read for {MEDIA_LOOKBACK.days} days after publication so late likes and comments are caught.",
 )

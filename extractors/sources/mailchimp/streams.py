@@ -25,7 +25,7 @@ from extractors.engine.rate_limits import MailchimpRateLimit
 MARKETING_BASE_URL = "https://{dc}.api.mailchimp.com/3.0"
 REPORT_LOOKBACK = timedelta(days=30)
 MEMBER_LOOKBACK = timedelta(hours=6)
-HISTORY = timedelta(days=3650)
+HISTORY = None  # a first run reads the whole history (no since_* parameter)
 
 SETTINGS = (
     Setting("api_key", "Mailchimp Marketing API key (Account > Extras > API keys)", secret=True),

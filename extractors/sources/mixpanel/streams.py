@@ -14,7 +14,12 @@ Notes on the real API that shape this declaration:
 - Limits: 60 queries per hour, 3 per second, 100 concurrent per project;
   beyond them Mixpanel answers HTTP 429 (no Retry-After; the engine backs
   off).  Windows of ``WINDOW_DAYS`` days keep a first backfill of
-  ``BACKFILL`` under 60 queries; a daily run then needs one query.
+  ``BACKFILL`` under 60 queries; a daily run then needs one query.  The
+  export needs a ``from_date`` and no API tells when a project began, so
+  the whole history is not the default here: set
+  ``PANTAU_MIXPANEL_HISTORY_START`` (or ``PANTAU_HISTORY_START``) to the
+  project's first day; at 60 queries an hour a longer backfill simply takes
+  more than one run's hour of the rate limit.
 - Events reach the export when processed, not when they happen: mobile
   events sent late appear in days already exported.  Each run re-reads the
   last ``LOOKBACK_DAYS`` days; ``$insert_id`` (Mixpanel's own dedupe key)

@@ -52,8 +52,8 @@ from extractors.engine.paginators import StripeStartingAfter
 from extractors.engine.rate_limits import StripeRateLimit
 
 API_VERSION = "2025-06-30.basil"
-# The first run reaches back this far (created[gte]); Stripe accounts rarely predate it.
-HISTORY = timedelta(days=3650)
+# A first run lists the account's whole history (no created[gte]), unless PANTAU_HISTORY_START is set.
+HISTORY = None
 EVENT_RETENTION = timedelta(days=30)
 
 
@@ -68,7 +68,7 @@ class StripeSecretKey(BasicAuth):
         session.headers["Stripe-Version"] = str(config.get(self.version_setting) or API_VERSION)
 
 
-def _list(name: str, path: str, description: str, lookback: timedelta, start: timedelta = HISTORY,
+def _list(name: str, path: str, description: str, lookback: timedelta, start: timedelta | None = HISTORY,
           params: dict | None = None) -> Stream:
     return Stream(
         name=name,

@@ -23,7 +23,7 @@ Notes on the real API that shape these declarations:
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from extractors.engine.auth import BearerToken
 from extractors.engine.declarations import ForEachSetting, Setting, Source, Stream
@@ -33,7 +33,9 @@ from extractors.engine.rate_limits import XRateLimit
 
 X_BASE_URL = "https://api.x.com/2"
 TWEETS_LOOKBACK = timedelta(days=7)
-HISTORY = timedelta(days=3650)
+# A first run reads the whole history (None), from the oldest start_time the API accepts.
+HISTORY = None
+EARLIEST_START_TIME = datetime(2010, 11, 6, 0, 0, 1, tzinfo=timezone.utc)
 
 USER_FIELDS = "created_at,description,public_metrics,username,name,verified"
 TWEET_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id,lang,entities"
@@ -42,7 +44,8 @@ MENTION_PARAMS = {**TIMELINE_PARAMS, "expansions": "author_id", "user.fields": "
 
 
 def _since() -> SinceParam:
-    return SinceParam(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY)
+    return SinceParam(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY,
+                      earliest=EARLIEST_START_TIME)
 
 
 SETTINGS = (
@@ -90,7 +93,8 @@ mention_authors = Stream(
     record_path=("includes", "users"),
     paginator=XNextToken(),
     # Users carry no time of their own: the window starts where the previous run's clock stood.
-    incremental=SinceLastRun(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY),
+    incremental=SinceLastRun(param="start_time", format="iso8601", lookback=TWEETS_LOOKBACK, start=HISTORY,
+                             earliest=EARLIEST_START_TIME),
     description="Authors of the mentions (includes.users of the mentions timeline): id, username, name — the "
     "handle that links a mention to a CRM contact.",
 )

@@ -34,8 +34,8 @@ from extractors.engine.rate_limits import ZendeskRateLimit
 
 # via.channel values of tickets raised on social platforms (Zendesk via types).
 SOCIAL_CHANNELS = frozenset({"twitter", "facebook", "instagram_dm"})
-# How far back the first run reaches.
-HISTORY = timedelta(days=730)
+# A first run exports the whole history (start_time 0), unless PANTAU_HISTORY_START is set.
+HISTORY = None
 INCREMENTAL_TICKETS = "/api/v2/incremental/tickets/cursor.json"
 
 

@@ -240,3 +240,58 @@ def test_graph_insights_windows_first_window(strategy: GraphInsightsWindows, sta
     (or now - start), at UTC midnight, never before now - max_history."""
     (patch,) = first_patch(strategy, state)
     assert dict(patch.params) == expected
+
+
+X_EARLIEST = datetime(2010, 11, 6, 0, 0, 1, tzinfo=UTC)
+HISTORY_2015 = SourceConfig.from_env(make_source("http://unused"), {"PANTAU_HISTORY_START": "2015-03-01"})
+
+
+@pytest.mark.parametrize(
+    ("strategy", "config", "expected"),
+    [
+        pytest.param(SinceParam("created[gte]", "unix", lookback=timedelta(0), start=None), CONFIG, {},
+                     id="whole-history-sends-no-param"),
+        # 2015-03-01T00:00Z = 1425168000; the lookback applies to a first start as to a saved cursor.
+        pytest.param(SinceParam("created[gte]", "unix", lookback=timedelta(0), start=None), HISTORY_2015,
+                     {"created[gte]": "1425168000"}, id="history-start-configured"),
+        pytest.param(SinceParam("start_time", "iso8601", lookback=timedelta(days=7), start=None, earliest=X_EARLIEST),
+                     CONFIG, {"start_time": "2010-11-06T00:00:01Z"}, id="x-whole-history-from-its-earliest"),
+        pytest.param(SinceParam("start_time", "iso8601", lookback=timedelta(0), start=None, earliest=X_EARLIEST),
+                     SourceConfig.from_env(make_source("http://unused"), {"PANTAU_HISTORY_START": "2009-01-01"}),
+                     {"start_time": "2010-11-06T00:00:01Z"}, id="x-history-start-clamped"),
+        pytest.param(SinceLastRun("start_time", start=None), HISTORY_2015, {"start_time": "2015-03-01T00:00:00Z"},
+                     id="since-last-run-history-start"),
+        pytest.param(ResumeToken(start=None), CONFIG, {"start_time": "0"}, id="zendesk-whole-history-epoch"),
+        pytest.param(ResumeToken(start=timedelta(days=30)), HISTORY_2015, {"start_time": "1425168000"},
+                     id="zendesk-history-start-wins"),
+    ],
+)
+def test_first_run_reaches_back_to_the_history_start(strategy, config, expected) -> None:
+    """GIVEN no saved state WHEN planned THEN the first request reaches the account's whole history,
+    or PANTAU_HISTORY_START, never before the API's earliest accepted instant."""
+    (patch,) = first_patch(strategy, None, config=config)
+    assert dict(patch.params) == expected
+
+
+def test_history_start_per_source_wins_over_the_global_one() -> None:
+    """GIVEN PANTAU_HISTORY_START and PANTAU_<SOURCE>_HISTORY_START WHEN configured THEN the source's own wins."""
+    source = make_source("http://unused")
+    var = f"PANTAU_{source.name.upper()}_HISTORY_START"
+    config = SourceConfig.from_env(source, {"PANTAU_HISTORY_START": "2015-03-01", var: "2018-01-01T07:00:00+07:00"})
+    assert config.history_start == datetime(2018, 1, 1, tzinfo=UTC)
+
+
+def test_a_malformed_history_start_names_its_variable() -> None:
+    with pytest.raises(ConfigError, match=r"PANTAU_HISTORY_START='since forever' is not an ISO-8601 date"):
+        SourceConfig.from_env(make_source("http://unused"), {"PANTAU_HISTORY_START": "since forever"})
+
+
+def test_day_windows_start_at_the_history_start_day() -> None:
+    """GIVEN PANTAU_HISTORY_START = 2024-05-06 and now 2024-05-10 (UTC) WHEN Mixpanel-style windows of 2 days
+    are planned THEN they cover 05-06..05-07 and 05-08..05-09 (today is never requested)."""
+    config = SourceConfig.from_env(make_source("http://unused"), {"PANTAU_HISTORY_START": "2024-05-06"})
+    patches = DayWindows(start=timedelta(days=400), window_days=2, timezone_setting=None).plan(None, NOW, config).patches()
+    assert [dict(p.params) for p in patches] == [
+        {"from_date": "2024-05-06", "to_date": "2024-05-07"},
+        {"from_date": "2024-05-08", "to_date": "2024-05-09"},
+    ]
