@@ -22,7 +22,6 @@ import pandas as pd
 from great_expectations import expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
-EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # Clocks and time zones of the sources differ; a day of slack avoids false alarms.
 FUTURE_SLACK = timedelta(days=1)
 
@@ -63,8 +62,9 @@ class Check:
             elif self.kind == "non_negative":
                 frame[_as_number(path)] = pd.to_numeric(frame[path], errors="coerce")
 
-    def expectations(self, loaded_at: datetime) -> list[Expectation]:
-        """The GX expectations that enforce this check for a batch loaded at ``loaded_at``."""
+    def expectations(self, loaded_at: datetime, earliest: datetime) -> list[Expectation]:
+        """The GX expectations that enforce this check for a batch loaded at ``loaded_at``;
+        timestamps must lie between ``earliest`` (the source's plausibility floor) and then."""
         common = {"mostly": self.mostly} if self.mostly < 1.0 else {}
         if self.kind == "required":
             return [gxe.ExpectColumnValuesToNotBeNull(column=p, **common) for p in self.paths]
@@ -83,7 +83,7 @@ class Check:
                 )
                 out.append(
                     gxe.ExpectColumnValuesToBeBetween(
-                        column=_as_timestamp(p), min_value=EARLIEST_PLAUSIBLE, max_value=latest, **common
+                        column=_as_timestamp(p), min_value=_utc(earliest), max_value=latest, **common
                     )
                 )
             return out
@@ -118,7 +118,8 @@ def unique(*paths: str, blocking: bool = True) -> Check:
 
 def timestamp(*paths: str, epoch_unit: str | None = None, blocking: bool = True, mostly: float = 1.0) -> Check:
     """Present values parse as timestamps (ISO 8601, or epoch numbers in ``epoch_unit``
-    such as ``"s"``) and lie between 2000-01-01 and one day after the load time."""
+    such as ``"s"``) and lie between the source's plausibility floor (``data_quality.suites.earliest_plausible``)
+    and one day after the load time."""
     if epoch_unit not in (None, "s", "ms", "us"):
         raise ValueError(f"epoch_unit must be 's', 'ms' or 'us', not {epoch_unit!r}")
     return Check("timestamp", _paths(paths), epoch_unit=epoch_unit, blocking=blocking, mostly=mostly)

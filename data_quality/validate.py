@@ -31,7 +31,7 @@ from great_expectations.data_context.types.base import (
 from great_expectations.execution_engine import pandas_execution_engine
 
 from data_quality.expectations import Check
-from data_quality.suites import checks_for
+from data_quality.suites import checks_for, earliest_plausible
 from extractors.landing.warehouse import bound_memory, json_object_limit, longest_line as longest_line_of
 
 if TYPE_CHECKING:
@@ -138,14 +138,17 @@ def validate_batch(
     checks: Sequence[Check] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     longest_line: int | None = None,
+    earliest: datetime | None = None,
 ) -> ValidationOutcome:
     """Validate the records of a landing file (one JSON object with a ``record`` per line).
 
     ``checks`` defaults to the stream's suite (``data_quality.suites.checks_for``).
     ``longest_line`` (bytes) sizes DuckDB's JSON reader; the file is measured when not given.
+    ``earliest`` is the floor of plausible timestamps, by default the source's own.
     """
     started = time.perf_counter()
     checks = list(checks_for(source, stream) if checks is None else checks)
+    earliest = earliest_plausible(source.name) if earliest is None else earliest
     suite_name = f"{source.name}.{stream.name}"
     paths = list(dict.fromkeys(p for c in checks for p in c.paths))
     # Checks are addressed by position: two equal declarations are still two rules.
@@ -166,7 +169,7 @@ def validate_batch(
         if second is None:
             frame = (first if first is not None else reader.schema.empty_table()).to_pandas()
             rows = len(frame)
-            by_check = _aggregate([_validate_frame(frame, checks, positions, loaded_at, suite_name)], checks)
+            by_check = _aggregate([_validate_frame(frame, checks, positions, loaded_at, earliest, suite_name)], checks)
         else:
             rows = 0
             row_positions = [i for i in positions if not checks[i].is_uniqueness]
@@ -183,7 +186,7 @@ def validate_batch(
                 frame = table.to_pandas()
                 del table
                 rows += len(frame)
-                per_chunk.append(_validate_frame(frame, checks, row_positions, loaded_at, suite_name))
+                per_chunk.append(_validate_frame(frame, checks, row_positions, loaded_at, earliest, suite_name))
                 del frame
             by_check = _aggregate(per_chunk, checks)
             # DuckDB's buffers go before the whole-batch frame is built.
@@ -192,7 +195,7 @@ def validate_batch(
                 keys = pa.concat_tables(key_tables).to_pandas()
                 del key_tables
                 by_check.update(
-                    _aggregate([_validate_frame(keys, checks, unique_positions, loaded_at, suite_name)], checks)
+                    _aggregate([_validate_frame(keys, checks, unique_positions, loaded_at, earliest, suite_name)], checks)
                 )
                 del keys
     finally:
@@ -272,7 +275,8 @@ def _sql_identifier(text: str) -> str:
 
 
 def _validate_frame(
-    frame: pd.DataFrame, checks: Sequence[Check], positions: Sequence[int], loaded_at: datetime, suite_name: str
+    frame: pd.DataFrame, checks: Sequence[Check], positions: Sequence[int], loaded_at: datetime, earliest: datetime,
+    suite_name: str,
 ) -> list[tuple[int, Any]]:
     """Run GX over one frame; returns (check position, GX expectation result) pairs in suite order."""
     for i in positions:
@@ -282,7 +286,7 @@ def _validate_frame(
     suite = gx.ExpectationSuite(name=suite_name)
     owners: list[int] = []
     for i in positions:
-        for expectation in checks[i].expectations(loaded_at):
+        for expectation in checks[i].expectations(loaded_at, earliest):
             suite.add_expectation(expectation)
             owners.append(i)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})

@@ -1,5 +1,10 @@
 """Expectations on the raw Facebook Pages Graph API streams (primary keys are checked by default)."""
+from datetime import datetime, timezone
+
 from data_quality.expectations import non_negative, one_of, required, timestamp
+
+# Facebook stamps posts, comments and insights itself; it launched on 2004-02-04.
+EARLIEST_PLAUSIBLE = datetime(2004, 2, 4, tzinfo=timezone.utc)
 
 PAGE_METRICS = ("page_follows", "page_daily_follows_unique", "page_daily_unfollows_unique", "page_impressions",
                 "page_post_engagements")

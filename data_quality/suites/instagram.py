@@ -1,5 +1,10 @@
 """Expectations on the raw Instagram Graph API streams (primary keys are checked by default)."""
+from datetime import datetime, timezone
+
 from data_quality.expectations import non_negative, one_of, required, timestamp
+
+# Instagram stamps media, comments and insights itself; it launched on 2010-10-06.
+EARLIEST_PLAUSIBLE = datetime(2010, 10, 6, tzinfo=timezone.utc)
 
 MEDIA_TYPES = ("IMAGE", "VIDEO", "CAROUSEL_ALBUM")
 MEDIA_PRODUCT_TYPES = ("FEED", "REELS", "STORY", "AD")

@@ -1,5 +1,10 @@
 """Expectations for the Stripe streams (paths into the raw API records; times are epoch seconds)."""
+from datetime import datetime, timezone
+
 from data_quality.expectations import non_negative, one_of, required, timestamp
+
+# Stripe stamps every object's created itself; its first accounts date from 2010.
+EARLIEST_PLAUSIBLE = datetime(2010, 1, 1, tzinfo=timezone.utc)
 
 SUBSCRIPTION_STATUSES = ("incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid",
                          "paused")

@@ -1,5 +1,10 @@
 """Expectations on the raw X API v2 streams (primary keys are checked by default)."""
+from datetime import datetime, timezone
+
 from data_quality.expectations import non_negative, required, timestamp
+
+# X stamps every tweet and user itself; nothing predates its first tweet (2006-03-21).
+EARLIEST_PLAUSIBLE = datetime(2006, 3, 21, tzinfo=timezone.utc)
 
 METRICS = tuple(f"public_metrics.{m}" for m in
                 ("retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count", "impression_count"))

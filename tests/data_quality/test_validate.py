@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from data_quality.expectations import non_negative, one_of, required, timestamp, unique
-from data_quality.suites import checks_for
+from data_quality.suites import checks_for, earliest_plausible
 from data_quality.validate import validate_batch
 from extractors.engine.auth import NoAuth
 from extractors.engine.declarations import Source, Stream
@@ -55,8 +55,8 @@ GOOD = {"id": "1", "timestamp": "2026-06-29T10:00:00+0000", "public_metrics": {"
             ("expect_column_values_to_not_be_null", "timestamp as timestamp", 1), id="unparseable-timestamp",
         ),
         pytest.param(
-            timestamp("timestamp"), {"id": "2", "timestamp": "1999-12-31T23:59:59Z"},
-            ("expect_column_values_to_be_between", "timestamp as timestamp", 1), id="timestamp-before-2000",
+            timestamp("timestamp"), {"id": "2", "timestamp": "1979-12-31T23:59:59Z"},
+            ("expect_column_values_to_be_between", "timestamp as timestamp", 1), id="timestamp-before-the-floor",
         ),
         pytest.param(
             timestamp("timestamp"), {"id": "2", "timestamp": "2026-07-01T12:00:01Z"},
@@ -195,7 +195,7 @@ def test_audit_rows_carry_the_batch_and_plain_json(tmp_path):
     WHEN the outcome is turned into audit rows for batch 7
     THEN each row names batch, source, stream and suite and its JSON columns parse."""
     outcome = validate_batch(
-        SOURCE, STREAM, batch_file(tmp_path, [{"id": "1", "t": "1990-01-01T00:00:00Z"}, {"id": "2", "t": "nope"}]),
+        SOURCE, STREAM, batch_file(tmp_path, [{"id": "1", "t": "1970-01-01T00:00:00Z"}, {"id": "2", "t": "nope"}]),
         LOADED_AT, checks=[timestamp("t")],
     )
 
@@ -204,5 +204,48 @@ def test_audit_rows_carry_the_batch_and_plain_json(tmp_path):
         (7, "dqtest", "media", "dqtest.media", False),
         (7, "dqtest", "media", "dqtest.media", False),
     ]
-    assert json.loads(rows[1]["observed"])["partial_unexpected_list"] == ["1990-01-01T00:00:00+00:00"]
-    assert json.loads(rows[1]["kwargs"])["min_value"].startswith("2000-01-01")
+    assert json.loads(rows[1]["observed"])["partial_unexpected_list"] == ["1970-01-01T00:00:00+00:00"]
+    assert json.loads(rows[1]["kwargs"])["min_value"].startswith("1980-01-01")
+
+
+@pytest.mark.parametrize(
+    "source_name, environ, expected",
+    [
+        pytest.param("x", {}, datetime(2006, 3, 21, tzinfo=timezone.utc), id="x-first-tweet"),
+        pytest.param("stripe", {}, datetime(2010, 1, 1, tzinfo=timezone.utc), id="stripe-first-accounts"),
+        pytest.param("hubspot", {}, datetime(1980, 1, 1, tzinfo=timezone.utc), id="imports-allowed-default"),
+        pytest.param("hubspot", {"PANTAU_EARLIEST_PLAUSIBLE": "1960-01-01"},
+                     datetime(1960, 1, 1, tzinfo=timezone.utc), id="global-override"),
+        pytest.param("x", {"PANTAU_EARLIEST_PLAUSIBLE": "1960-01-01", "PANTAU_X_EARLIEST_PLAUSIBLE": "2009-05-01"},
+                     datetime(2009, 5, 1, tzinfo=timezone.utc), id="source-override-wins"),
+    ],
+)
+def test_plausibility_floor_is_per_source_and_configurable(source_name, environ, expected):
+    """GIVEN a source's suites file and the environment
+    WHEN its earliest plausible timestamp is asked for
+    THEN it is the platform's own floor unless PANTAU_<SOURCE>_/PANTAU_EARLIEST_PLAUSIBLE says otherwise."""
+    assert earliest_plausible(source_name, environ) == expected
+
+
+def test_a_malformed_floor_names_its_variable():
+    with pytest.raises(ValueError, match=r"PANTAU_ZENDESK_EARLIEST_PLAUSIBLE='last year' is not an ISO-8601 date"):
+        earliest_plausible("zendesk", {"PANTAU_ZENDESK_EARLIEST_PLAUSIBLE": "last year"})
+
+
+def test_years_of_real_history_pass_the_x_suite(tmp_path):
+    """GIVEN X mentions from 2009 and 2012 and one impossible tweet from 2005, before X existed
+    WHEN validated with the X mentions suite
+    THEN only the 2005 tweet is out of range: old history is not rejected whole."""
+    from extractors.sources.x import SOURCE as X
+
+    metrics = dict.fromkeys(("retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count",
+                             "impression_count"), 0)
+    base = {"text": "halo", "author_id": "9", "public_metrics": metrics}
+    records = [
+        {**base, "id": "1", "created_at": "2009-07-01T10:00:00.000Z"},
+        {**base, "id": "2", "created_at": "2012-01-31T23:00:00.000Z"},
+        {**base, "id": "3", "created_at": "2005-01-01T00:00:00.000Z"},
+    ]
+    outcome = validate_batch(X, X.stream("mentions"), batch_file(tmp_path, records), LOADED_AT)
+
+    assert failed(outcome) == [("expect_column_values_to_be_between", "created_at as timestamp", 1)]
