@@ -12,6 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 
 RAW_SCHEMA = "raw"
+# Identity resolution reads every source that knows people to say who is who; it links
+# a metric's rows to customers but feeds no metric's values, so lineage does not pass
+# through it (else every family would "descend" from every source).
+LINKING_FOLDER = "identity"
 # Family headings of METRICS.md: "## E — Social engagement (...)".
 _FAMILY_HEADING = re.compile(r"^## ([A-Z]) — ([^(]+?)\s*(?:\(|$)")
 
@@ -30,12 +34,6 @@ class FamilyInputs:
     title: str
     metric_ids: tuple[str, ...]
     sources: tuple[str, ...]
-
-    def fed_by(self, configured: set[str]) -> tuple[str, ...]:
-        return tuple(s for s in self.sources if s in configured)
-
-    def not_configured(self, configured: set[str]) -> tuple[str, ...]:
-        return tuple(s for s in self.sources if s not in configured)
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +71,8 @@ def _family_titles(catalog: Path) -> dict[str, str]:
 
 def metric_family_inputs(manifest: dict, catalog: Path) -> list[FamilyInputs]:
     """Per METRICS.md family: its metric ids found in marts column meta, and the raw sources
-    (``raw`` schema) upstream of the marts that carry them."""
+    (``raw`` schema) upstream of the marts that carry them, not counting paths through
+    identity resolution (``LINKING_FOLDER``)."""
     parents = manifest.get("parent_map", {})
     nodes = manifest.get("nodes", {})
     sources = manifest.get("sources", {})
@@ -89,7 +88,7 @@ def metric_family_inputs(manifest: dict, catalog: Path) -> list[FamilyInputs]:
         for parent in parents.get(uid, []):
             if parent in raw_source_of:
                 found.add(raw_source_of[parent])
-            else:
+            elif LINKING_FOLDER not in nodes.get(parent, {}).get("fqn", ()):
                 found |= upstream_sources(parent)
         upstream_cache[uid] = frozenset(found)
         return upstream_cache[uid]
@@ -118,3 +117,44 @@ def metric_family_inputs(manifest: dict, catalog: Path) -> list[FamilyInputs]:
         for family in order
         if family in ids
     ]
+
+
+@dataclass(frozen=True)
+class FamilyStatus:
+    """Where one metric family's inputs stand after a night: per upstream source, whether it
+    has loaded data, is configured but has none yet, or is not configured at all."""
+
+    family: str
+    title: str
+    metric_ids: tuple[str, ...]
+    loaded: tuple[str, ...]
+    without_data: tuple[str, ...]
+    not_configured: tuple[str, ...]
+
+
+def family_statuses(families: list[FamilyInputs], configured: set[str], loaded: set[str]) -> list[FamilyStatus]:
+    return [
+        FamilyStatus(
+            family=f.family,
+            title=f.title,
+            metric_ids=f.metric_ids,
+            loaded=tuple(s for s in f.sources if s in loaded),
+            without_data=tuple(s for s in f.sources if s in configured and s not in loaded),
+            not_configured=tuple(s for s in f.sources if s not in configured and s not in loaded),
+        )
+        for f in families
+    ]
+
+
+def sources_with_data(con) -> set[str]:  # noqa: ANN001 - a DuckDB connection to the working warehouse
+    """Sources with at least one committed batch that landed records, ever."""
+    return {source for (source,) in con.execute(
+        "select distinct source from audit.load_batches where status = 'committed' and records > 0").fetchall()}
+
+
+def night_family_statuses(con, manifest_path: Path, catalog: Path, configured: tuple[str, ...] | None) -> list[FamilyStatus]:  # noqa: ANN001
+    """Each metric family's sources after a night; ``configured`` None means every source dbt reads."""
+    manifest = load_manifest(manifest_path)
+    families = metric_family_inputs(manifest, catalog)
+    every = {t.source for t in raw_tables(manifest)}
+    return family_statuses(families, set(configured) if configured else every, sources_with_data(con))

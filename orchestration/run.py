@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # Imported only now: definitions read their settings from the environment.
         from orchestration.definitions import defs
+        from orchestration.defs.transformation.definitions import PROJECT
         from orchestration.summary import print_summary
         from orchestration.settings import PipelineSettings
 
@@ -69,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PANTAU_LOG_LEVEL", "INFO")}}}},
             )
         wall = time.monotonic() - t0
-        print_summary(result, settings.warehouse, settings.published, started, wall)
+        print_summary(result, settings.warehouse, settings.published, started, wall,
+                      configured=settings.sources, manifest=PROJECT.manifest_path)
         return 0 if result.success else 1
 
 

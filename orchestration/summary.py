@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 
 from extractors.landing.warehouse import open_when_unlocked
+from orchestration.lineage import FamilyStatus, night_family_statuses
+from orchestration.settings import DBT_PROJECT_DIR
 
 
 def _check_counts(result) -> tuple[int, int, list[str]]:
@@ -33,9 +35,23 @@ def _publication_line(result, published: Path) -> str:
     return f"published: NOT this run; readers keep the publication of {at:%Y-%m-%d %H:%M %Z} in {published}"
 
 
-def print_summary(result, warehouse: Path, published: Path, started: datetime, wall_seconds: float) -> None:
+def _family_line(status: FamilyStatus) -> str:
+    line = f"  {status.family} {status.title:<38} " + (", ".join(status.loaded) or "no source loaded")
+    if status.without_data:
+        line += f"; configured, no data yet: {', '.join(status.without_data)}"
+    if status.not_configured:
+        line += f"; not configured: {', '.join(status.not_configured)}"
+    return line
+
+
+def print_summary(result, warehouse: Path, published: Path, started: datetime, wall_seconds: float,
+                  configured: tuple[str, ...] | None = None, manifest: Path | None = None) -> None:
+    """``configured``: the sources this deployment loads (None: all); ``manifest``: dbt's, for the
+    metric families' lineage (the per-family lines are left out without it)."""
     passed, failed, failed_names = _check_counts(result)
     with open_when_unlocked(warehouse, read_only=True, lock_timeout=60) as con:
+        families = (night_family_statuses(con, manifest, DBT_PROJECT_DIR / "METRICS.md", configured)
+                    if manifest is not None and manifest.exists() else [])
         per_source = con.execute(
             """
             select source,
@@ -76,6 +92,10 @@ def print_summary(result, warehouse: Path, published: Path, started: datetime, w
     print(f"{'total':<12}{sum(r[1] for r in per_source):>8}{total:>12,}{sum(staging.values()):>16}")
     print("models: " + ", ".join(f"{layers.get(layer, 0)} {layer}" for layer in ("intermediate", "core", "marts"))
           + f", {layers.get('reference', 0)} seeds")
+    if families:
+        print("metric families, by the sources that fed them:")
+        for status in families:
+            print(_family_line(status))
     print(f"checks: {passed} passed, {failed} failed" + (f" ({', '.join(failed_names[:10])})" if failed_names else ""))
     print(f"wall time: {wall_seconds:.1f} s")
     print(f"warehouse: {warehouse}")

@@ -22,12 +22,13 @@ from sandbox.world.truth import ground_truth
 from tests.conftest import TEST_ANCHOR
 
 
-def build_warehouse(workdir: Path, profile: str) -> Path:
+def build_warehouse(workdir: Path, profile: str, env: dict[str, str] | None = None) -> Path:
     environ = {
         **os.environ,
         "PANTAU_WAREHOUSE": str(workdir / "pantau.duckdb"),
         "DAGSTER_HOME": str(workdir / "dagster_home"),
         "PANTAU_NOW": f"{TEST_ANCHOR}T00:00:00+00:00",
+        **(env or {}),
     }
     environ.pop("PANTAU_SANDBOX_URL", None)
     proc = subprocess.run(

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.defs.publication.publish import publish
+from orchestration.lineage import FamilyStatus
 from orchestration.settings import PipelineSettings, SettingsError
 
 NIGHT_1 = datetime(2026, 6, 30, 19, 0, tzinfo=timezone.utc)
@@ -41,16 +42,21 @@ def test_publish_copies_only_the_reader_schemas_with_their_docs(tmp_path):
     """GIVEN a working warehouse with raw, staging, core, marts and reference tables
     WHEN it is published
     THEN the reader file has exactly the core, marts and reference tables with the same rows,
-    dbt's descriptions as comments, and a publication.info row naming the run."""
+    dbt's descriptions as comments, a publication.info row naming the run and the metric
+    families' sources as given."""
     working, published = tmp_path / "w.duckdb", tmp_path / "w_published.duckdb"
     make_warehouse(working, engagement_rows=5)
-    done = publish(working, published, NIGHT_1, "run-1", manifest(tmp_path / "manifest.json"))
+    engagement = FamilyStatus("E", "Social engagement", ("E1", "E2"), ("x",), ("instagram",), ("facebook",))
+    done = publish(working, published, NIGHT_1, "run-1", manifest(tmp_path / "manifest.json"), families=[engagement])
     assert (done.tables, done.rows) == (3, 3 + 5 + 1)
     with duckdb.connect(str(published), read_only=True) as con:
         tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
         assert tables == [
             ("core", "dim_dates"), ("marts", "engagement_daily"),
-            ("publication", "info"), ("reference", "tracked_competitors"),
+            ("publication", "info"), ("publication", "metric_families"), ("reference", "tracked_competitors"),
+        ]
+        assert con.execute("select * from publication.metric_families").fetchall() == [
+            ("E", "Social engagement", ["E1", "E2"], ["x"], ["instagram"], ["facebook"]),
         ]
         assert con.execute("select count(*) from marts.engagement_daily").fetchone() == (5,)
         assert con.execute("select comment from duckdb_tables() where table_name = 'engagement_daily'").fetchone() == ("One row per day.",)

@@ -2,9 +2,11 @@
 audited tables become visible to BI readers in one atomic step (see publish.py)."""
 import dagster as dg
 
+from extractors.landing.warehouse import open_when_unlocked
 from orchestration.defs.publication.publish import PUBLISHED_SCHEMAS, publish
 from orchestration.defs.transformation.definitions import ASSETS as DBT_ASSETS, PROJECT
-from orchestration.settings import PipelineSettings
+from orchestration.lineage import night_family_statuses
+from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 
 
 @dg.asset(
@@ -17,12 +19,15 @@ from orchestration.settings import PipelineSettings
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = PipelineSettings.from_env()
+    with open_when_unlocked(settings.warehouse, read_only=True) as con:
+        families = night_family_statuses(con, PROJECT.manifest_path, DBT_PROJECT_DIR / "METRICS.md", settings.sources)
     done = publish(
         settings.warehouse,
         settings.published,
         published_at=settings.current_time(),
         run_id=context.run_id,
         manifest_path=PROJECT.manifest_path,
+        families=families,
     )
     context.log.info(f"published {done.tables} tables, {done.rows:,} rows to {done.path}")
     return dg.MaterializeResult(

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lineage import FamilyStatus
+
 # What readers get: the facts and dimensions, the metric marts and the seeds they
 # were computed with. Raw, audit, staging and intermediate stay in the working file.
 PUBLISHED_SCHEMAS = ("core", "marts", "reference")
@@ -55,12 +57,14 @@ def _descriptions(manifest_path: Path | None) -> dict[tuple[str, str], dict]:
 
 
 def publish(warehouse: Path, published: Path, published_at: datetime, run_id: str,
-            manifest_path: Path | None = None) -> Publication:
+            manifest_path: Path | None = None, families: list[FamilyStatus] | None = None) -> Publication:
     """Copy PUBLISHED_SCHEMAS of ``warehouse`` into ``published``, atomically.
 
     Tables keep their dbt descriptions as DuckDB comments, so a BI tool's column
     browser shows each metric's formula. ``publication.info`` records when and by
-    which run the file was made.
+    which run the file was made; ``publication.metric_families`` which sources fed
+    each metric family, which are configured without data yet and which are not
+    configured (their metrics are empty or NULL, not wrong).
     """
     staging_path = published.with_name(published.name + ".publishing")
     for leftover in (staging_path, staging_path.with_name(staging_path.name + ".wal")):
@@ -98,6 +102,18 @@ def publish(warehouse: Path, published: Path, published_at: datetime, run_id: st
             " ? as tables, ? as total_rows",
             [published_at, run_id, tables, rows],
         )
+        con.execute(
+            "create table publication.metric_families (family varchar, title varchar, metric_ids varchar[],"
+            " sources_loaded varchar[], sources_without_data varchar[], sources_not_configured varchar[])"
+        )
+        for f in families or []:
+            con.execute(
+                "insert into publication.metric_families values (?, ?, ?, ?, ?, ?)",
+                [f.family, f.title, list(f.metric_ids), list(f.loaded), list(f.without_data), list(f.not_configured)],
+            )
+        con.execute("comment on table publication.metric_families is " + _literal(
+            "Per METRICS.md family, the sources its marts descend from: loaded (data landed), configured without "
+            "data yet, or not configured. A family whose sources are not configured has empty or NULL metrics."))
         con.execute("detach working")
         con.execute("checkpoint")
     finally:
