@@ -8,9 +8,9 @@ contract tables are rendered from it (``contract_markdown``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-import re
 from typing import Callable, Mapping
 
 from extractors.engine.auth import NoAuth
@@ -46,6 +46,16 @@ _INTEGER = re.compile(r"^-?\d+$")
 _COUNT = re.compile(r"^\d+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BOOLEANS = ("true", "false")
+
+# The kinds checked by one pattern, with what the error says was expected.
+_PATTERNS = {
+    "money": (_MONEY, "an amount >= 0 such as 125000.00 (a '.' and at most 2 decimals, no separators)"),
+    "currency": (_CURRENCY, "an upper-case ISO 4217 currency code such as IDR"),
+    "country": (_COUNTRY, "an upper-case ISO 3166 country code such as ID"),
+    "integer": (_INTEGER, "a whole number"),
+    "count": (_COUNT, "a whole number >= 0"),
+    "email": (_EMAIL, "an email address"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,15 +95,8 @@ class Column:
             except ValueError:
                 return f"{value!r} is not a valid date"
             return None
-        pattern, expected = {
-            "money": (_MONEY, "an amount >= 0 such as 125000.00 (a '.' and at most 2 decimals, no separators)"),
-            "currency": (_CURRENCY, "an upper-case ISO 4217 currency code such as IDR"),
-            "country": (_COUNTRY, "an upper-case ISO 3166 country code such as ID"),
-            "integer": (_INTEGER, "a whole number"),
-            "count": (_COUNT, "a whole number >= 0"),
-            "email": (_EMAIL, "an email address"),
-        }.get(kind, (None, ""))
-        if pattern is not None:
+        if kind in _PATTERNS:
+            pattern, expected = _PATTERNS[kind]
             return None if pattern.match(value) else f"{value!r} is not {expected}"
         if kind == "boolean":
             return None if value in BOOLEANS else f"{value!r} is not true or false"
@@ -101,7 +104,7 @@ class Column:
 
 
 # A rule over several columns of a row: (column, message) when the row breaks it.
-RowRule = Callable[[Mapping[str, str | None]], "tuple[str, str] | None"]
+RowRule = Callable[[Mapping[str, str | None]], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
