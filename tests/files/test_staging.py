@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.files import ENTITIES
-from tests.files.conftest import EXPORT, build_staging, drop, import_all, query
+from extractors.files import ENTITIES, import_entity
+from tests.files.conftest import EXPORT, NOW, build_staging, drop, import_all, query
 from tests.files.test_import import SAMPLE_ROWS
 
 
@@ -131,3 +131,14 @@ def test_reimports_change_nothing_and_a_changed_file_replaces_its_rows_by_key(sa
         ("ORD-1006", "canceled", "dewi.lestari@example.id", None, 7, False),
         ("ORD-1007", "paid", "budi.santoso@example.com", datetime(2025, 12, 20, 3, 2), 7, True),
     ]
+
+
+def test_staging_builds_empty_when_no_file_was_ever_imported(tmp_path, dbt_work):
+    """GIVEN a warehouse where the file source ran without PANTAU_IMPORT_DIR (no file imported)
+    WHEN staging.files is built
+    THEN every model and its tests build, and every model is empty."""
+    warehouse = tmp_path / "pantau.duckdb"
+    assert [o for e in ENTITIES for o in import_entity(e, None, warehouse, NOW)] == []
+    build_staging(warehouse, dbt_work)
+    assert {e.name: query(warehouse, f"SELECT count(*) FROM staging.stg_files__{e.name}")[0][0]
+            for e in ENTITIES} == {e.name: 0 for e in ENTITIES}
