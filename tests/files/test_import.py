@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
 import pytest
 
 from extractors.files import ENTITIES, entity, import_entity
+from extractors.files.importer import LEDGER_DDL
 from tests.files.conftest import EXPORT, MALFORMED, NOW, drop, import_all, query
 
 # Hand-counted data rows of each sample export.
@@ -178,3 +180,20 @@ def test_without_an_import_folder_nothing_is_imported_but_every_raw_table_exists
     for e in ENTITIES:
         assert query(warehouse, f'SELECT count(*) FROM raw."files__{e.name}"') == [(0,)]
     assert query(warehouse, "SELECT count(*) FROM audit.load_batches") == [(0,)]
+
+
+def test_a_file_lands_with_its_ledger_entry_or_not_at_all(tmp_path):
+    """GIVEN a file ledger that refuses the entry of orders.csv (a CHECK constraint stands in for a crash)
+    WHEN orders.csv is imported
+    THEN the import fails, and none of its rows, quarantine, validation results or ledger entry were
+    committed: the batch is marked failed, so the next run imports the file again."""
+    warehouse = tmp_path / "pantau.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE SCHEMA audit")
+        con.execute(LEDGER_DDL.replace("file_name VARCHAR NOT NULL", "file_name VARCHAR CHECK (file_name <> 'orders.csv')"))
+    with pytest.raises(duckdb.ConstraintException):
+        import_entity(entity("orders"), drop(tmp_path / "in", EXPORT / "orders.csv"), warehouse, NOW)
+    assert query(warehouse, "SELECT count(*) FROM raw.files__orders") == [(0,)]
+    assert query(warehouse, "SELECT count(*) FROM audit.validation_results") == [(0,)]
+    assert query(warehouse, "SELECT count(*) FROM audit.imported_files") == [(0,)]
+    assert query(warehouse, "SELECT status, stream FROM audit.load_batches") == [("failed", "orders")]
