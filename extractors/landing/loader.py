@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import duckdb
 import pyarrow as pa
@@ -172,6 +172,79 @@ def load_stream(
     )
 
 
+class BatchRefused(Exception):
+    """Raised by a ``land_batch`` writer when its input cannot be landed at all; the message says why."""
+
+
+def land_batch(
+    source: Source,
+    stream_name: str,
+    warehouse: str | Path,
+    now: datetime,
+    write: Callable[[BatchSpool], dict[str, Any]],
+    in_commit: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+) -> LoadResult:
+    """Land one batch that ``write`` spools: ``load_stream``'s path without its HTTP part.
+
+    For inputs that are not an API (the file source).  The ledger row is opened
+    first; ``write`` fills the spool (records and quarantined records) and
+    returns the stream's state after the batch; the batch is then deduplicated,
+    validated and committed or rejected exactly as a fetched one.
+    ``in_commit(con, batch_id)`` runs inside the commit's transaction, after
+    the ledger row is closed.  A ``BatchRefused`` from ``write`` rejects the
+    batch whole, its message as the ledger's error; nothing reaches raw.
+    """
+    started = time.perf_counter()
+    stream = source.stream(stream_name)
+    warehouse = Path(warehouse)
+    with connect(warehouse) as con:
+        table = ensure_raw_table(con, source.name, stream.name)
+        _abandon_leftovers(con, warehouse, source.name, stream.name)
+        saved = _saved_state(con, source.name, stream.name)
+        batch_id = _open_batch(con, source.name, stream.name, saved)
+
+    spool: BatchSpool | None = None
+    outcome: ValidationOutcome | None = None
+    try:
+        spool = BatchSpool(_spool_dir(warehouse, source.name, stream.name, batch_id), source.name)
+        try:
+            state_after = write(spool)
+        except BatchRefused as exc:
+            spool.close()
+            with connect(warehouse) as con:
+                _close_batch(con, batch_id, status="rejected", ended_at=datetime.now(timezone.utc), pages=spool.pages,
+                             records=0, quarantined=0, duplicates_dropped=0, run=None, cursor_after=None,
+                             error=str(exc))
+            log.warning("%s/%s batch %s rejected: %s", source.name, stream.name, batch_id, exc)
+            result = {"status": "rejected", "records": 0, "quarantined": 0, "duplicates_dropped": 0,
+                      "pages": spool.pages, "cursor_after": None}
+        else:
+            spool.close()
+            duplicates = _deduplicate(spool)
+            outcome = validate_batch(source, stream, spool.landing_path, now, longest_line=spool.longest_line)
+            with connect(warehouse, longest_line=max(spool.longest_line, spool.longest_quarantine_line)) as con:
+                if outcome.passed:
+                    result = _commit(con, table, batch_id, source, stream, spool, None, outcome, duplicates,
+                                     state_after, in_commit)
+                else:
+                    result = _reject(con, batch_id, source, stream, spool, None, outcome)
+    except BaseException as exc:
+        _mark_failed(warehouse, batch_id, spool, None, Redactor(), exc)
+        raise
+    finally:
+        if spool is not None:
+            spool.remove()
+    return LoadResult(
+        batch_id=batch_id,
+        requests=0,
+        retries=0,
+        cursor_before=saved,
+        validation=outcome,
+        seconds=time.perf_counter() - started,
+        **result,
+    )
+
+
 # A full garbage collection costs ~0.1 s with GX loaded: worth it after big batches only.
 _RELEASE_AFTER_BYTES = 64 * 1024 * 1024
 
@@ -305,12 +378,13 @@ def _commit(
     source: Source,
     stream: Stream,
     spool: BatchSpool,
-    run: StreamRun,
+    run: StreamRun | None,
     outcome: ValidationOutcome,
     duplicates: int,
     state_after: dict[str, Any],
+    in_commit: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Records, quarantine, validation results, ledger and state: one transaction."""
+    """Records, quarantine, validation results, ledger and state (and ``in_commit``): one transaction."""
     now = datetime.now(timezone.utc)
     con.begin()
     try:
@@ -344,6 +418,8 @@ def _commit(
             "INSERT INTO audit.stream_state VALUES (?, ?, ?::JSON, ?, ?)",
             [source.name, stream.name, json.dumps(state_after), batch_id, now],
         )
+        if in_commit is not None:
+            in_commit(con, batch_id)
         con.commit()
     except BaseException:
         con.rollback()
@@ -364,7 +440,7 @@ def _reject(
     source: Source,
     stream: Stream,
     spool: BatchSpool,
-    run: StreamRun,
+    run: StreamRun | None,
     outcome: ValidationOutcome,
 ) -> dict[str, Any]:
     """Keep every fetched record in quarantine with the failed expectations; state stays put."""

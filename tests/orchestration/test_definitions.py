@@ -36,3 +36,20 @@ def test_definitions_load_with_every_stream_as_a_checked_asset():
     schedule = repo.get_schedule_def("nightly_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Asia/Jakarta"
+
+
+def test_definitions_hold_a_checked_import_asset_per_export_entity():
+    """GIVEN the repository's definitions
+    WHEN Dagster loads them
+    THEN every export entity of the file source is a raw/files__<entity> asset in group files with a
+    blocking suite check, upstream of its stg_files__<entity> staging model."""
+    from extractors.files import ENTITIES
+    from orchestration.definitions import defs
+
+    graph = defs.get_repository_def().asset_graph
+    for entity in ENTITIES:
+        key = dg.AssetKey(["raw", f"files__{entity.name}"])
+        assert graph.get(key).group_name == "files"
+        (check,) = graph.get_check_keys_for_assets({key})
+        assert check.name == "great_expectations_suite" and graph.get_check_spec(check).blocking
+        assert key in graph.get(dg.AssetKey(["staging", f"stg_files__{entity.name}"])).parent_keys
