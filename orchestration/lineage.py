@@ -152,9 +152,7 @@ def sources_with_data(con) -> set[str]:  # noqa: ANN001 - a DuckDB connection to
         "select distinct source from audit.load_batches where status = 'committed' and records > 0").fetchall()}
 
 
-def night_family_statuses(con, manifest_path: Path, catalog: Path, configured: tuple[str, ...] | None) -> list[FamilyStatus]:  # noqa: ANN001
-    """Each metric family's sources after a night; ``configured`` None means every source dbt reads."""
-    manifest = load_manifest(manifest_path)
-    families = metric_family_inputs(manifest, catalog)
-    every = {t.source for t in raw_tables(manifest)}
-    return family_statuses(families, set(configured) if configured else every, sources_with_data(con))
+def night_family_statuses(con, manifest_path: Path, catalog: Path, configured: set[str]) -> list[FamilyStatus]:  # noqa: ANN001
+    """Each metric family's sources after a night, ``configured`` being the sources this deployment loads."""
+    families = metric_family_inputs(load_manifest(manifest_path), catalog)
+    return family_statuses(families, configured, sources_with_data(con))

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         wall = time.monotonic() - t0
         print_summary(result, settings.warehouse, settings.published, started, wall,
-                      configured=settings.sources, manifest=PROJECT.manifest_path)
+                      configured=settings.configured_sources(), manifest=PROJECT.manifest_path)
         return 0 if result.success else 1
 
 

@@ -25,6 +25,7 @@ class PipelineSettings:
     sources: tuple[str, ...] | None  # None: every source found in extractors/sources
     now: datetime | None  # a fixed "now" for replays and tests; None = the wall clock
     sandbox_url: str | None  # when set, every source points at this sandbox
+    import_dir: str | None = None  # PANTAU_IMPORT_DIR: the file source's folder, when the brand has exports
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PipelineSettings":
@@ -53,7 +54,17 @@ class PipelineSettings:
             except ValueError:
                 raise SettingsError(f"PANTAU_NOW={env['PANTAU_NOW']!r} is not an ISO-8601 timestamp") from None
             now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-        return cls(warehouse, published, tz, cron, sources, now, env.get("PANTAU_SANDBOX_URL") or None)
+        return cls(warehouse, published, tz, cron, sources, now, env.get("PANTAU_SANDBOX_URL") or None,
+                   (env.get("PANTAU_IMPORT_DIR") or "").strip() or None)
+
+    def configured_sources(self) -> set[str]:
+        """The sources this deployment loads: ``PANTAU_SOURCES`` (every API source when unset),
+        and the file source when ``PANTAU_IMPORT_DIR`` names a folder."""
+        from extractors.files import SOURCE as FILES
+        from extractors.sources import all_sources
+
+        configured = set(self.sources) if self.sources else {s.name for s in all_sources()}
+        return configured | ({FILES.name} if self.import_dir else set())
 
     def current_time(self) -> datetime:
         return self.now or datetime.now(timezone.utc)

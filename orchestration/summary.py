@@ -45,13 +45,13 @@ def _family_line(status: FamilyStatus) -> str:
 
 
 def print_summary(result, warehouse: Path, published: Path, started: datetime, wall_seconds: float,
-                  configured: tuple[str, ...] | None = None, manifest: Path | None = None) -> None:
-    """``configured``: the sources this deployment loads (None: all); ``manifest``: dbt's, for the
-    metric families' lineage (the per-family lines are left out without it)."""
+                  configured: set[str] | None = None, manifest: Path | None = None) -> None:
+    """``configured``: the sources this deployment loads; ``manifest``: dbt's, for the metric
+    families' lineage (the per-family lines are left out without either)."""
     passed, failed, failed_names = _check_counts(result)
     with open_when_unlocked(warehouse, read_only=True, lock_timeout=60) as con:
         families = (night_family_statuses(con, manifest, DBT_PROJECT_DIR / "METRICS.md", configured)
-                    if manifest is not None and manifest.exists() else [])
+                    if manifest is not None and manifest.exists() and configured is not None else [])
         per_source = con.execute(
             """
             select source,

@@ -20,7 +20,8 @@ from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = PipelineSettings.from_env()
     with open_when_unlocked(settings.warehouse, read_only=True) as con:
-        families = night_family_statuses(con, PROJECT.manifest_path, DBT_PROJECT_DIR / "METRICS.md", settings.sources)
+        families = night_family_statuses(con, PROJECT.manifest_path, DBT_PROJECT_DIR / "METRICS.md",
+                                         settings.configured_sources())
     done = publish(
         settings.warehouse,
         settings.published,
