@@ -14,12 +14,16 @@ laid out as evaluation/README.md says): per language the set, split, size, macro
 macro-recall, accuracy and confusion matrix. ``--split validation`` (the default) is what
 tuning looks at; ``--split test`` is reported once per scorer version.
 All figures are of the active scorer (``PANTAU_SENTIMENT_MODEL`` when set).
+
+``--speed N`` prints the active scorer's messages per second over N messages taken in turn
+from the project's four sets (best of three runs, one process).
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import os
+import time
 from dataclasses import dataclass
 from importlib import resources
 
@@ -109,6 +113,18 @@ def print_public(root: str, split: str) -> None:
             print(f"      {label:>18}" + "".join(f"{res.confusion[label][p]:>10}" for p in LABELS))
 
 
+def speed(n: int, runs: int = 3) -> float:
+    """Messages per second of the active scorer, best of ``runs``."""
+    pool = [r["text"] for name in SETS.values() for r in labelled_messages(name)]
+    texts = [pool[i % len(pool)] for i in range(n)]
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        score_many(texts)
+        best = min(best, time.perf_counter() - started)
+    return n / best
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list misclassified messages")
@@ -116,7 +132,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--public-dir", help="measure the public benchmark sets in this folder (public.py)")
     parser.add_argument("--split", choices=("validation", "test"), default="validation",
                         help="public split to measure (test: once, when tuning is finished)")
+    parser.add_argument("--speed", type=int, metavar="N", help="print messages/s of the active scorer over N messages")
     args = parser.parse_args(argv)
+    if args.speed:
+        print(f"scorer {scorer_identity()}: {speed(args.speed):,.0f} messages/s over {args.speed:,} messages (best of 3)")
+        return
     if args.public_dir:
         print_public(args.public_dir, args.split)
         return

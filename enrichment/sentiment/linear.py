@@ -60,19 +60,22 @@ class LinearModel:
     def logits(self, feats: list[str], lexicon_score: float) -> list[float]:
         """Class scores of a message; the feature vector is L2-normalised (as in training)
         over the features the model knows, each binary feature counted once."""
-        weights = self.weights
-        known = {f for f in feats if f in weights}
+        get = self.weights.get
+        z0 = z1 = z2 = 0.0
+        known = 0
+        for f in set(feats):
+            w = get(f)
+            if w is not None:
+                known += 1
+                z0 += w[0]
+                z1 += w[1]
+                z2 += w[2]
         pos, neg = max(lexicon_score, 0.0), max(-lexicon_score, 0.0)
-        norm = math.sqrt(len(known) + pos * pos + neg * neg) or 1.0
-        z = [0.0, 0.0, 0.0]
-        for f in known:
-            w = weights[f]
-            z[0] += w[0]
-            z[1] += w[1]
-            z[2] += w[2]
+        norm = math.sqrt(known + pos * pos + neg * neg) or 1.0
+        z = [z0, z1, z2]
         for f, x in ((LEX_POS, pos), (LEX_NEG, neg)):
             if x:
-                w = weights[f]
+                w = self.weights[f]
                 z[0] += w[0] * x
                 z[1] += w[1] * x
                 z[2] += w[2] * x
