@@ -151,3 +151,19 @@ def test_a_model_without_the_lexicon_features_is_refused(tmp_path):
     with pytest.raises(ValueError, match="~lex_pos"):
         read_model(data)
     assert isinstance(read_model(gzip.compress(b"bias\t0\t0\t0\n~lex_pos\t1\t0\t0\n~lex_neg\t0\t0\t1\n")), LinearModel)
+
+
+def test_the_shipped_model_is_small_and_says_what_it_was_trained_on():
+    """GIVEN the linear model shipped in the package
+    WHEN read
+    THEN it is under 2 MB, its header names the training splits (never a test or
+    validation split), and it loads with the lexicon features."""
+    from importlib import resources
+
+    data = resources.files("enrichment.sentiment.lexicons").joinpath("linear_model.tsv.gz").read_bytes()
+    assert len(data) < 2_000_000
+    header = [line for line in gzip.decompress(data).decode("utf-8").splitlines() if line.startswith("#")]
+    assert any("SmSA (IndoNLU), split train (id)" in line for line in header)
+    assert any("less TweetEval val/test, split train (en)" in line for line in header)
+    assert not any("split test" in line or "split val" in line for line in header)
+    assert read_model(data).weights["~lex_pos"][0] > 0
