@@ -29,3 +29,31 @@ def macro_f1(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[st
     """Unweighted mean of the per-label F1 scores."""
     scores = per_label_f1(truth, predicted, labels)
     return sum(scores.values()) / len(scores)
+
+
+def per_label_recall(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> dict[str, float]:
+    """Recall of each label: TP / (TP + FN); 0 when the label is never true."""
+    if len(truth) != len(predicted):
+        raise ValueError("truth and predicted differ in length")
+    out = {}
+    for label in labels:
+        true = sum(t == label for t in truth)
+        tp = sum(t == label and p == label for t, p in zip(truth, predicted))
+        out[label] = tp / true if true else 0.0
+    return out
+
+
+def macro_recall(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> float:
+    """Unweighted mean of the per-label recalls (SemEval-2017 Task 4A's ranking measure)."""
+    scores = per_label_recall(truth, predicted, labels)
+    return sum(scores.values()) / len(scores)
+
+
+def confusion(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> dict[str, dict[str, int]]:
+    """Counts by true label (outer) and predicted label (inner)."""
+    if len(truth) != len(predicted):
+        raise ValueError("truth and predicted differ in length")
+    out = {t: {p: 0 for p in labels} for t in labels}
+    for t, p in zip(truth, predicted):
+        out[t][p] += 1
+    return out

@@ -1,7 +1,11 @@
-"""The lexicon scorer.
+"""The built-in scorer: the lexicon's rules, then a linear layer trained on public text.
 
-Steps per message: lower-case (curly apostrophes straightened); emoji and emoticons scored
-and removed; tokens; each token normalised (elongations "mantaaap" -> "mantap",
+``score_text`` / ``score_many`` score with a team's own model instead when
+``PANTAU_SENTIMENT_MODEL`` names a local model directory (``model.py``); ``scorer_identity``
+names whichever scorer is active, and is what ``store.py`` records per message.
+
+The lexicon (``lexicon_score``, lexicon-2.0) does, per message: lower-case (curly
+apostrophes straightened); emoji and emoticons scored and removed; tokens; each token normalised (elongations "mantaaap" -> "mantap",
 reduplication "enak2" -> "enak", suffixes -nya/-lah/-kah, slang "bgt" -> "banget", "gk" ->
 "tidak", English inflections "crashes" -> "crash", "slower" -> "slow", "terribly" ->
 "terrible", "unhelpful" -> the negative of "helpful"); multi-word expressions (phrases.tsv:
@@ -33,12 +37,17 @@ The sum plus the emoji is squashed into [-1, 1] with s / sqrt(s^2 + 6). Punctuat
 (, . ; ! ?) ends a negation's scope. Labels: positive above +0.25, negative below -0.25,
 neutral between.
 
-Bump SCORER_VERSION whenever a lexicon or a rule changes: the Dagster asset rescores
-every message whose stored version differs.
+The linear layer (``linear.py``) then decides the label from the message's words and word
+pairs together with the lexicon's label and score (which also counts once more, after the
+regression: ``LEXICON_PRIOR``); the score is P(positive) - P(negative).
+
+Bump SCORER_VERSION whenever a lexicon, a rule or the linear model changes: the Dagster
+asset rescores every message whose stored version differs.
 """
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -46,8 +55,11 @@ from importlib import resources
 from typing import Iterable
 
 from enrichment.sentiment.language import detect_language
+from enrichment.sentiment.linear import decide, features, shipped_model
 
-SCORER_VERSION = "lexicon-2.0"
+# linear-3.0: the lexicon-2.0 rules plus the linear layer of lexicons/linear_model.tsv.gz.
+SCORER_VERSION = "linear-3.0"
+MODEL_ENV = "PANTAU_SENTIMENT_MODEL"
 THRESHOLD = 0.25
 _ALPHA = 6.0
 _NEGATION_SCOPE = 3
@@ -437,10 +449,11 @@ def _lexical_sum(tokens: list[str], elong: list[bool], lex: Lexicon) -> float:
     return 0.5 * before + 1.5 * after if in_after and after else before + after
 
 
-def score_text(text: str | None) -> Sentiment:
+def lexicon_score(text: str | None) -> tuple[Sentiment, bool]:
+    """The lexicon's verdict on a message, and whether a service-intent word occurs."""
     lex = lexicon()
     if not text or not text.strip():
-        return Sentiment("neutral", 0.0, "id", False)
+        return Sentiment("neutral", 0.0, "id", False), False
     lowered = text.lower()
     extra = 0.0
     if not lowered.isascii():
@@ -466,8 +479,43 @@ def score_text(text: str | None) -> Sentiment:
     score = total / math.sqrt(total * total + _ALPHA)
     score = round(max(-1.0, min(1.0, score)), 4)
     label = "positive" if score > THRESHOLD else "negative" if score < -THRESHOLD else "neutral"
-    return Sentiment(label, score, language, label == "negative" and has_service)
+    return Sentiment(label, score, language, label == "negative" and has_service), has_service
+
+
+def builtin_score(text: str | None) -> Sentiment:
+    """The lexicon's verdict refined by the linear layer; empty text stays neutral."""
+    lexical, has_service = lexicon_score(text)
+    if not text or not text.strip():
+        return lexical
+    z = shipped_model().logits(features(text, lexical.label, lexical.language), lexical.score)
+    label, p = decide(z, lexical.score)
+    return Sentiment(label, round(p[0] - p[2], 4), lexical.language, label == "negative" and has_service)
+
+
+@lru_cache(maxsize=2)
+def _local_model(path: str):
+    from enrichment.sentiment.model import LocalModelScorer  # onnxruntime only when asked for
+
+    return LocalModelScorer(path)
+
+
+def active_model():
+    """The team's own model named by PANTAU_SENTIMENT_MODEL, or None for the built-in scorer."""
+    path = os.environ.get(MODEL_ENV, "").strip()
+    return _local_model(os.path.abspath(path)) if path else None
+
+
+def scorer_identity() -> str:
+    """What scores now: SCORER_VERSION, or the local model's name and content hash."""
+    model = active_model()
+    return model.identity if model else SCORER_VERSION
 
 
 def score_many(texts: Iterable[str | None]) -> list[Sentiment]:
-    return [score_text(t) for t in texts]
+    model = active_model()
+    texts = list(texts)
+    return model.score_many(texts) if model else [builtin_score(t) for t in texts]
+
+
+def score_text(text: str | None) -> Sentiment:
+    return score_many([text])[0]

@@ -3,7 +3,8 @@
 Reads ``intermediate.int_messages`` anti-joined with ``enrichment.message_sentiment``,
 scores in Python in chunks, and writes each chunk with one INSERT ... SELECT from an Arrow
 table (no row-by-row inserts). A message scored by an older version has its row replaced,
-so the table keeps one row per message.
+so the table keeps one row per message. The version is the active scorer's identity
+(``scorer_identity``): pointing ``PANTAU_SENTIMENT_MODEL`` at another model rescores everything.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
-from enrichment.sentiment.scorer import SCORER_VERSION, score_text
+from enrichment.sentiment.scorer import score_many, scorer_identity
 
 TABLE = "enrichment.message_sentiment"
 MESSAGES = "intermediate.int_messages"
@@ -30,8 +31,10 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def score_new_messages(con: duckdb.DuckDBPyConnection, chunk_size: int = 50_000,
-                       version: str = SCORER_VERSION, now: datetime | None = None) -> int:
-    """Score every message of ``int_messages`` without a row of ``version``; the count scored."""
+                       version: str | None = None, now: datetime | None = None) -> int:
+    """Score every message of ``int_messages`` without a row of ``version`` (default: the
+    active scorer's identity); the count scored."""
+    version = version or scorer_identity()
     ensure_table(con)
     todo = con.execute(
         f"""
@@ -47,7 +50,7 @@ def score_new_messages(con: duckdb.DuckDBPyConnection, chunk_size: int = 50_000,
     scored_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     for start in range(0, len(todo), chunk_size):
         chunk = todo[start:start + chunk_size]
-        results = [score_text(text) for _, text in chunk]
+        results = score_many(text for _, text in chunk)
         batch = pa.table({
             "message_id": [mid for mid, _ in chunk],
             "label": [r.label for r in results],

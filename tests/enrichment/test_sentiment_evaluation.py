@@ -1,4 +1,4 @@
-"""The evaluation metrics, and the scorer's floor on the project's labelled set."""
+"""The evaluation metrics, and the scorer's floor on the project's labelled sets."""
 from __future__ import annotations
 
 import pytest
@@ -6,17 +6,20 @@ import pytest
 from enrichment.sentiment.evaluate import evaluate, labelled_messages
 from enrichment.sentiment.metrics import accuracy, macro_f1, per_label_f1
 
-# Measured with lexicon-2.0 (see evaluation/README.md); all three sets are development data
-# now, so the figures are optimistic: labelled id 0.981, en 0.987; former held-out id 0.980,
-# en 0.980; dev_extra id 0.967, en 0.979. The floors leave a margin for lexicon edits that
-# trade a few messages (the former held-out set is small: one message is ~2 points).
+# lexicon-2.0 measured: labelled id 0.981, en 0.987; former held-out id 0.980, en 0.980;
+# dev_extra id 0.967, en 0.979; blind v2 id 0.884, en 0.934.
+# linear-3.0 measured: labelled and former held-out 1.000 (the linear layer is trained on
+# them, evaluate.PROJECT_TRAIN_SETS: their floors only guard against a broken model file);
+# dev_extra id 0.975, en 0.967 and blind v2 id 0.926, en 0.950 (neither trained on: these
+# are the floors that say how the scorer reads the project's kind of text). The floors leave
+# a margin for retraining (the former held-out set is small: one message is ~2 points).
 MACRO_F1_FLOOR = {
     "labelled_messages.csv": {"id": 0.95, "en": 0.95},
     "heldout_messages.csv": {"id": 0.90, "en": 0.90},
-    "dev_extra_messages.csv": {"id": 0.92, "en": 0.94},
-    # The blind set v2, measured once after lexicon-2.0 was finished: id 0.884, en 0.934.
-    # A regression guard only: it is not to be tuned on (see evaluation/README.md).
-    "heldout_v2_messages.csv": {"id": 0.85, "en": 0.90},
+    "dev_extra_messages.csv": {"id": 0.94, "en": 0.94},
+    # The blind set v2, measured once after lexicon-2.0 was finished and once after
+    # linear-3.0. A regression guard only: it is not to be tuned on (see evaluation/README.md).
+    "heldout_v2_messages.csv": {"id": 0.88, "en": 0.92},
 }
 
 
