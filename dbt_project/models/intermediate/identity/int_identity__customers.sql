@@ -1,6 +1,6 @@
 {#- One row per customer (a person), made from every source that knows people
     (int_identity__members: HubSpot contacts, Stripe customers, Zendesk
-    end-users, Mixpanel identified users, and the Mailchimp members linked to
+    end-users, and the Mailchimp members and Mixpanel identified users linked to
     them), no source being the master.
 
     Attribute precedence: email, first and last name, country, handles and app
@@ -10,7 +10,8 @@
     lowest id.  Country is as the winning source writes it (the CRM's text, or
     Stripe's / Mailchimp's ISO code).  The customer was created (signed up) when
     the first of its person identities was: the earliest contact, Stripe
-    customer, Zendesk user or first identified app event. -#}
+    customer or Zendesk user (a newsletter opt-in or an app event is not a
+    sign-up). -#}
 with
 
 members as (

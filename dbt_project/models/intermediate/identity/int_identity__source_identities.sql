@@ -4,11 +4,16 @@
     attributes each source knows, normalised so sources compare.
 
     is_person says whether the identity alone makes a customer: a HubSpot
-    contact, a Stripe customer, a Zendesk end-user with an email and a Mixpanel
-    identified user are people the brand deals with (a lead, a buyer, a support
-    requester, an app user); a Mailchimp member alone is audience (a newsletter
-    address) and is a customer's only when linked.  A Zendesk end-user without
-    email is known by its social handle only and is matched like a social author
+    contact, a Stripe customer and a Zendesk end-user with an email are people
+    the brand deals with (a lead, a buyer, a support requester).  A Mailchimp
+    member (a newsletter address) and a Mixpanel identified user (an app account
+    id, with no email) alone are audience, a customer's only when a key ties them
+    to one: the app id is often missing from billing (half the sandbox's Stripe
+    customers lack metadata.app_user_id), and as people of their own every such
+    app user would be a second, purchase-less customer beside its buyer (on tiny
+    without HubSpot: 838 customers for 600 people).  Web sessions of unlinked app
+    users still attribute by device.  A Zendesk end-user without email is known
+    by its social handle only and is matched like a social author
     (int_identity__candidates).
 
     source_rank orders sources for the customer's attributes (names, email,
@@ -143,7 +148,7 @@ mixpanel_identities as (
     select
         'mixpanel_user',
         user_id,
-        true,
+        false,
         5,
         null,
         null,
