@@ -24,6 +24,10 @@ figures below are stable, not flaky; each tolerance is stated:
 """
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from functools import cache
@@ -32,6 +36,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.settings import DBT_PROJECT_DIR
 from sandbox.world.model import World
 from sandbox.world.profiles import get_profile
 from sandbox.world.service import _social_identity
@@ -109,6 +114,41 @@ def test_links_match_the_planted_people(warehouse):
     assert f["right"] / f["planted_observed"] >= 0.96, f
     assert f["unplanted_customers"] == 0, f
     assert f["customers"] - f["people"] == f["persons_split"] <= 2, f
+
+
+def without_sources(warehouse: Path, workdir: Path, kept: set[str]) -> Path:
+    """A copy of the warehouse whose raw tables of every other source are emptied,
+    with the identity models rebuilt from it (as a brand with only `kept` would have)."""
+    copy = workdir / "pantau.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()]
+        for table in tables:
+            if table.split("__")[0] not in kept:
+                con.execute(f'delete from raw."{table}"')
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "run", "--full-refresh",
+         "--select", "+int_identity__links,staging", "path:models/intermediate/identity",
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
+        cwd=DBT_PROJECT_DIR, env={**os.environ, "PANTAU_WAREHOUSE": str(copy)}, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return copy
+
+
+@pytest.mark.parametrize("kept", [
+    pytest.param({"stripe"}, id="stripe-only"),
+    pytest.param({"stripe", "zendesk", "mixpanel", "mailchimp", "instagram", "facebook", "x"}, id="all-but-hubspot"),
+])
+def test_customers_without_the_crm(warehouse, tmp_path, kept):
+    """GIVEN the tiny world's data without HubSpot (and, for stripe-only, without anything else)
+    WHEN the identity models are rebuilt
+    THEN every planted person is exactly one customer keyed by their Stripe customer
+    (600 people, all Stripe customers), and every link is right."""
+    f = link_figures(without_sources(warehouse, tmp_path, kept))
+    assert f["customers"] == f["people"] == 600 and f["unplanted_customers"] == 0, f
+    assert f["links"] == f["right"] >= 600, f
 
 
 def classify(warehouse: Path) -> dict[str, int]:
