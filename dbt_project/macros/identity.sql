@@ -11,47 +11,58 @@
     nullif(lower(ltrim(replace(trim({{ expr }}), ' ', ''), '@')), '')
 {%- endmacro %}
 
+{#- Precedence of an identity match rule, lower wins (int_identity__candidates):
+    own_id 0, crm_id 1, platform_id 2, app_user_id 3, email 4, handle 5. -#}
+{% macro identity_rule_rank(rule) -%}
+    case {{ rule }}
+        when 'own_id' then 0
+        when 'crm_id' then 1
+        when 'platform_id' then 2
+        when 'app_user_id' then 3
+        when 'email' then 4
+        when 'handle' then 5
+    end
+{%- endmacro %}
+
+{#- A full name's first word, and the rest, as first and last name (a source with
+    one name field: 'Budi  Santoso Putra' -> 'Budi', 'Santoso Putra'); empty as NULL. -#}
+{% macro first_name_of(expr) -%}
+    nullif(split_part(trim({{ expr }}), ' ', 1), '')
+{%- endmacro %}
+
+{% macro last_name_of(expr) -%}
+    nullif(trim(substr(trim({{ expr }}), length(split_part(trim({{ expr }}), ' ', 1)) + 1)), '')
+{%- endmacro %}
+
 {#- The claims a social user's handle makes on customers, in int_identity__candidates
-    (it reads that model's contact_keys, end_users and social_ticket_senders CTEs):
-    platform_id, when a social-channel ticket from that handle was opened by a
-    contact's email; handle, when a contact's CRM handle field is that handle;
-    handle, when a Zendesk user holding that handle has a contact's email.
-    `users` is a CTE with a normalised `username` and the `identity` column. -#}
-{% macro social_handle_claims(source, users, identity, platform, contact_handle, end_user_handle) -%}
+    (it reads that model's members and social_ticket_senders CTEs): platform_id, when
+    a social-channel ticket from that handle was opened by a customer's Zendesk user;
+    handle, when one of a customer's identities (a contact's CRM field, a Zendesk
+    user's field) holds that handle in `member_handle`.  `users` is a CTE with a
+    normalised `username` and the `identity` column. -#}
+{% macro social_handle_claims(source, users, identity, platform, member_handle) -%}
     select
         '{{ source }}' as source,
         {{ users }}.{{ identity }} as source_identity,
-        contact_keys.customer_id,
+        social_ticket_senders.requester_customer_id as customer_id,
         'platform_id' as match_rule,
         {{ users }}.username as match_evidence,
     from {{ users }}
     inner join social_ticket_senders
         on social_ticket_senders.social_platform = '{{ platform }}'
         and social_ticket_senders.social_username = {{ users }}.username
-    inner join contact_keys on contact_keys.email_normalized = social_ticket_senders.requester_email
+    where social_ticket_senders.requester_customer_id is not null
 
     union all
 
     select
         '{{ source }}',
         {{ users }}.{{ identity }},
-        contact_keys.customer_id,
+        members.customer_id,
         'handle',
         {{ users }}.username,
     from {{ users }}
-    inner join contact_keys on contact_keys.{{ contact_handle }} = {{ users }}.username
-
-    union all
-
-    select
-        '{{ source }}',
-        {{ users }}.{{ identity }},
-        contact_keys.customer_id,
-        'handle',
-        {{ users }}.username,
-    from {{ users }}
-    inner join end_users on end_users.{{ end_user_handle }} = {{ users }}.username
-    inner join contact_keys on contact_keys.email_normalized = end_users.email_normalized
+    inner join members on members.{{ member_handle }} = {{ users }}.username
 {%- endmacro %}
 
 {#- Join condition from a message (int_messages' columns) to the identity link of its

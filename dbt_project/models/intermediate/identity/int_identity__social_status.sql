@@ -1,7 +1,7 @@
 {#- One row per customer: whether and since when the customer is social (METRICS.md
     X: social from the first interaction with the brand on a social platform — a
     comment, mention, DM, reply, or a support conversation via a social channel —
-    matched to the CRM through int_identity__links).  The brand's own replies are
+    matched to a customer through int_identity__links).  The brand's own replies are
     not interactions.  Ties on time go to the lower interaction id. -#}
 with
 

@@ -1,7 +1,7 @@
 {#- Source identities that int_identity__links does not link, one row each:
-    'unmatched' when no rule matches any customer (a Stripe customer, Zendesk
-    user or Mailchimp member outside the CRM is not a customer; most social
-    users are members of the public), 'ambiguous' when the best-ranked rule that
+    'unmatched' when no rule matches any customer (a Mailchimp member no customer
+    shares an email with is audience; most social users are members of the
+    public; an archived HubSpot contact is no one's), 'ambiguous' when the best-ranked rule that
     matches names two or more customers (linked to none of them). -#}
 with
 
