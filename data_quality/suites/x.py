@@ -25,6 +25,8 @@ SUITES = {
     "tweets": list(_TWEETS),
     "mentions": list(_TWEETS),
     "mention_authors": [required("username")],
+    "replied_tweets": list(_TWEETS),
+    "replied_authors": [required("username")],
     "competitor_users": list(_USERS),
     "competitor_tweets": list(_TWEETS),
     "competitor_mentions": list(_TWEETS),

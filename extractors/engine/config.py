@@ -129,6 +129,13 @@ class SourceConfig:
         except KeyError:
             raise ConfigError(f"{self.source_name}: no setting named {name!r} is declared") from None
 
+    def with_values(self, **values: str | tuple[str, ...] | None) -> SourceConfig:
+        """A copy with some declared settings replaced (e.g. handles resolved to ids)."""
+        unknown = set(values) - set(self._values)
+        if unknown:
+            raise ConfigError(f"{self.source_name}: no setting named {sorted(unknown)[0]!r} is declared")
+        return SourceConfig(self.source_name, self.base_url, {**self._values, **values}, self._secret_names, self.http)
+
     def scalar_values(self) -> dict[str, str]:
         """Settings usable as ``{placeholders}``: every set, non-list value."""
         return {k: v for k, v in self._values.items() if isinstance(v, str)}

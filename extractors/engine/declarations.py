@@ -19,6 +19,8 @@ from typing import Any, Callable, Mapping
 # Paginators, incremental strategies, auth styles and rate-limit policies are
 # engine classes; declarations only reference them.
 from extractors.engine.auth import Auth
+from extractors.engine.config import SourceConfig
+from extractors.engine.http import Request
 from extractors.engine.incremental import Incremental
 from extractors.engine.paginators import Paginator, SinglePage
 from extractors.engine.rate_limits import RateLimitPolicy
@@ -104,7 +106,13 @@ class Stream:
 
 @dataclass(frozen=True)
 class Source:
-    """A source system: where it lives, how to authenticate, what to fetch."""
+    """A source system: where it lives, how to authenticate, what to fetch.
+
+    ``resolve_settings`` (optional) turns settings into the values the streams
+    need before a stream's first request, through the API itself (e.g. X handles
+    into numeric user ids): it gets the config and a ``get_json(Request)`` that
+    retries and rate-limits like every request, and returns the config to use.
+    """
 
     name: str
     default_base_url: str
@@ -113,6 +121,7 @@ class Source:
     settings: tuple[Setting, ...]
     streams: tuple[Stream, ...]
     description: str = ""
+    resolve_settings: Callable[[SourceConfig, Callable[[Request], Any]], SourceConfig] | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
 

@@ -230,6 +230,15 @@ class StreamRun:
         return list(value) if isinstance(value, list) else [value]
 
     def pages(self) -> Iterator[Page]:
+        try:
+            if self.source.resolve_settings is not None:
+                self.config = self.source.resolve_settings(
+                    self.config, lambda request: self.client.get_json(self.stream.name, request)
+                )
+        except BaseException:
+            if self._owns_client:
+                self.client.close()
+            raise
         plan: IncrementalRun | None = (
             self.stream.incremental.plan(self.state, self.now, self.config) if self.stream.incremental else None
         )

@@ -5,6 +5,9 @@ v2 reference: Users lookup, User Tweets timeline, User mention timeline):
 
 - ``GET /users/:id?user.fields=...``: ``{"data": {...}}``; unknown ids answer 200
   with an ``errors`` array, as X does.
+- ``GET /users/by?usernames=a,b`` (up to 100) and ``GET /users/by/username/:username``:
+  users by handle (case-insensitive); a handle nobody has is left out of ``data``
+  and listed in ``errors`` (200), as X does for lookups.
 - ``GET /users/:id/tweets`` and ``GET /users/:id/mentions`` with
   ``tweet.fields``, ``expansions=author_id`` (users in ``includes.users``),
   ``user.fields``, ``max_results`` (5-100, default 10), ``pagination_token``,
@@ -14,7 +17,14 @@ v2 reference: Users lookup, User Tweets timeline, User mention timeline):
   tweets and 800 mentions, as X documents.
 - Ids are time-ordered (snowflakes), so ``since_id`` works by comparison.
 - The brand's own timeline holds its posts and its replies to mentions
-  (``in_reply_to_user_id``, ``referenced_tweets`` of type ``replied_to``).
+  (``in_reply_to_user_id``, ``referenced_tweets`` of type ``replied_to``).  The
+  brand also owns a support handle (``social.support_account``) that answers a
+  share of the threads written to the main handle; customers write follow-ups in
+  their threads (``conversation_id`` is the mention's id on every tweet of a
+  thread), which are mentions of the handle they reply to.
+- Timelines accept ``expansions=referenced_tweets.id`` (the tweets replied to,
+  in ``includes.tweets`` with the requested tweet.fields) and
+  ``referenced_tweets.id.author_id`` (their authors in ``includes.users``).
 
 Errors are problem JSON: 401 ``{"title": "Unauthorized", "type": "about:blank",
 "status": 401, "detail": "Unauthorized"}``, 429 ``Too Many Requests`` with
@@ -41,6 +51,8 @@ TWEET_FIELDS = {"attachments", "author_id", "context_annotations", "conversation
                 "reply_settings", "source", "text", "withheld", "edit_history_tweet_ids"}
 USER_FIELDS = {"created_at", "description", "entities", "id", "location", "name", "pinned_tweet_id",
                "profile_image_url", "protected", "public_metrics", "url", "username", "verified", "withheld"}
+EXPANSIONS = {"author_id", "entities.mentions.username", "referenced_tweets.id", "in_reply_to_user_id",
+              "referenced_tweets.id.author_id"}
 LIMITS = {"users": 300, "tweets": 1500, "mentions": 450}  # requests per 15-minute window (app auth)
 WINDOW = 900
 
@@ -119,13 +131,22 @@ class XApi(Api):
         return {
             "PANTAU_X_BASE_URL": base_url,
             "PANTAU_X_BEARER_TOKEN": self.token,
-            "PANTAU_X_USER_ID": w.account("x").id,
-            "PANTAU_X_COMPETITOR_USER_IDS": ",".join(a.id for a in w.competitor_accounts("x")),
+            # The main handle by id, the support handle and the competitors by handle: both forms are resolved.
+            "PANTAU_X_USER_IDS": f"{w.account('x').id},@{S.support_account(w).username}",
+            "PANTAU_X_COMPETITOR_USER_IDS": ",".join(a.username for a in w.competitor_accounts("x")),
         }
 
     @staticmethod
     def _kind(req: Request) -> str:
         return "mentions" if req.path.endswith("/mentions") else "tweets" if req.path.endswith("/tweets") else "users"
+
+    @staticmethod
+    def _expansions(req: Request) -> set[str]:
+        expansions = {e.strip() for e in (req.arg("expansions") or "").split(",") if e.strip()}
+        if expansions - EXPANSIONS:
+            raise BadRequest(f"expansions|The `expansions` query parameter value [{sorted(expansions - EXPANSIONS)[0]}] "
+                             f"is not one of [{','.join(sorted(EXPANSIONS))}]")
+        return expansions
 
     def _ok(self, req: Request, body: dict) -> Response:
         kind = self._kind(req)
@@ -195,20 +216,24 @@ class XApi(Api):
                 "public_metrics": {"retweet_count": m.shares, "reply_count": m.comments, "like_count": m.likes,
                                    "quote_count": m.quotes, "bookmark_count": m.saves, "impression_count": m.views}}
 
-    def _reply_tweet(self, a, j: int) -> dict | None:
-        m = S.mention(self.world, a, j)
-        r = m.reply
-        if r is None:
-            return None
-        return {"id": r.id, "text": r.text, "edit_history_tweet_ids": [r.id], "author_id": a.id,
-                "created_at": iso(r.created_ts), "conversation_id": m.id, "in_reply_to_user_id": m.author.id,
-                "referenced_tweets": [{"type": "replied_to", "id": m.id}],
-                "lang": "in" if m.message.language == "id" else "en", "reply_settings": "everyone",
+    def _thread_tweet(self, m: S.Mention, t: S.ThreadTweet) -> dict:
+        """A follow-up or brand reply of mention m's thread."""
+        return {"id": t.id, "text": t.text, "edit_history_tweet_ids": [t.id], "author_id": t.author_id,
+                "created_at": iso(t.created_ts), "conversation_id": t.conversation_id,
+                "in_reply_to_user_id": t.replied_to_user_id,
+                "referenced_tweets": [{"type": "replied_to", "id": t.replied_to_id}],
+                "lang": "in" if t.language == "id" else "en", "reply_settings": "everyone",
                 "possibly_sensitive": False,
-                "entities": {"mentions": [{"start": 0, "end": len(m.author.username) + 1,
-                                           "username": m.author.username, "id": m.author.id}]},
+                "entities": {"mentions": [{"start": 0, "end": len(t.mentioned_username) + 1,
+                                           "username": t.mentioned_username, "id": t.mentioned_id}]},
                 "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": m.like_count // 3,
                                    "quote_count": 0, "bookmark_count": 0, "impression_count": 40 + m.like_count * 9}}
+
+    def _thread_item(self, j: int, kind: str) -> tuple[S.Mention, S.ThreadTweet]:
+        w = self.world
+        main = w.account("x")
+        m = S.mention(w, main, j)
+        return m, next(t for t in S.thread_tweets(w, main, j) if t.kind == kind)
 
     def _mention_tweet(self, m: S.Mention) -> dict:
         a = m.account
@@ -266,6 +291,45 @@ class XApi(Api):
         body["meta"] = meta
         return self._ok(req, body)
 
+    def _chunked(self, req: Request, rate: float, items_between) -> tuple[list[tuple[int, float, Any]], bool]:
+        """Newest-first items of a timeline window: (id, time, what) from ``items_between(bottom, top)``."""
+        lo, hi, since_id, upper_id, served, max_results = self._window(req)
+        chunk = min(30 * DAY, max(0.02 * DAY, 150 / max(rate, 1e-9) * DAY))
+        items: list[tuple[int, float, Any]] = []
+        top = hi
+        while top > lo and len(items) < max_results + 1:
+            bottom = max(lo, top - chunk)
+            found = [f for f in items_between(bottom, top) if since_id < f[0] < upper_id]
+            found.sort(key=lambda f: f[0], reverse=True)
+            items.extend(found)
+            top = bottom
+        return items[:max_results], len(items) > max_results
+
+    def _thread_events(self, a, bottom: float, top: float, kinds: set[str]) -> list[tuple[int, float, Any]]:
+        """Tweets of the main handle's threads in [bottom, top) of the given kinds that involve account a."""
+        w = self.world
+        main = w.account("x")
+        out = []
+        for j in S.mention_indices(w, main, bottom - S.MAX_THREAD_SPAN, top):
+            for t, kind, who in S.thread_event_times(w, main, j):
+                if kind in kinds and who == a.key and bottom <= t < top and t <= w.timeline.as_of_ts:
+                    code = S.KIND_FOLLOWUP if kind in ("before", "after") else S.KIND_REPLY
+                    out.append((int(S.snowflake(t, code, 0, j)), t, (kind, j)))
+        return out
+
+    def _includes(self, expansions: set[str], replied: list[tuple[dict, S.Author]], fields: set[str],
+                  user_fields: set[str]) -> dict | None:
+        """includes.tweets (the tweets replied to) and includes.users (their authors), as expanded."""
+        includes: dict[str, list] = {}
+        if "referenced_tweets.id" in expansions and replied:
+            includes["tweets"] = [self._tweet(t, fields) for t, _ in replied]
+        if "referenced_tweets.id.author_id" in expansions and replied:
+            users: dict[str, dict] = {}
+            for _, author in replied:
+                users.setdefault(author.id, self._author_user(author, user_fields))
+            includes["users"] = list(users.values())
+        return includes or None
+
     # -- routes --------------------------------------------------------------------------
     @route("GET", r"/users/(?P<id>\d+)")
     def get_user(self, req: Request) -> Response:
@@ -279,38 +343,74 @@ class XApi(Api):
                                               "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
         return self._ok(req, {"data": self._user(a, fields)})
 
+    @route("GET", r"/users/by")
+    def users_by_usernames(self, req: Request) -> Response:
+        fields = self._fields(req, "user.fields", USER_FIELDS)
+        names = [n.strip() for n in (req.arg("usernames") or "").split(",") if n.strip()]
+        if not 1 <= len(names) <= 100:
+            raise BadRequest("usernames|The `usernames` query parameter must hold 1 to 100 usernames")
+        data, errors = [], []
+        for name in names:
+            a = S.account_by_username(self.world, "x", name)
+            if a is None:
+                errors.append(self._not_found_user(name, "usernames"))
+            else:
+                data.append(self._user(a, fields))
+        body: dict[str, Any] = {"data": data} if data else {}
+        if errors:
+            body["errors"] = errors
+        return self._ok(req, body)
+
+    @route("GET", r"/users/by/username/(?P<username>[A-Za-z0-9_]{1,15})")
+    def user_by_username(self, req: Request) -> Response:
+        fields = self._fields(req, "user.fields", USER_FIELDS)
+        a = S.account_by_username(self.world, "x", req.params["username"])
+        if a is None:
+            return self._ok(req, {"errors": [self._not_found_user(req.params["username"], "username")]})
+        return self._ok(req, {"data": self._user(a, fields)})
+
+    @staticmethod
+    def _not_found_user(value: str, parameter: str) -> dict:
+        return {"value": value, "detail": f"Could not find user with {parameter}: [{value}].",
+                "title": "Not Found Error", "resource_type": "user", "parameter": parameter, "resource_id": value,
+                "type": "https://api.twitter.com/2/problems/resource-not-found"}
+
     @route("GET", r"/users/(?P<id>\d+)/tweets")
     def user_tweets(self, req: Request) -> Response:
         w = self.world
         a = self._account(req)
         fields = self._fields(req, "tweet.fields", TWEET_FIELDS)
-        lo, hi, since_id, upper_id, served, max_results = self._window(req)
-        rate = a.posts_per_day + (S.mention_rate(w, a) if a.is_own else 0.0)
-        chunk = min(30 * DAY, max(0.02 * DAY, 150 / rate * DAY))
-        no = S.account_no(w, a)
-        items: list[tuple[int, float, Any]] = []
-        top = hi
-        while top > lo and len(items) < max_results + 1:
-            bottom = max(lo, top - chunk)
-            found: list[tuple[int, float, Any]] = []
-            for i in S.post_indices(w, a, bottom, top):
+        user_fields = self._fields(req, "user.fields", USER_FIELDS)
+        expansions = self._expansions(req)
+        *_, served, _ = self._window(req)
+        main = w.account("x")
+        rate = a.posts_per_day + (S.mention_rate(w, main) if a.is_own else 0.0)
+
+        def between(bottom: float, top: float) -> list[tuple[int, float, Any]]:
+            found = []
+            for i in S.post_indices(w, a, bottom, top):  # none for the support handle
                 t = S.post_time(w, a, i)
                 if bottom <= t < top:
-                    found.append((int(S.post_id(w, a, no, i)), t, ("post", i)))
-            for t, j in S.replies_between(w, a, bottom, top):
-                if t <= w.timeline.as_of_ts:
-                    found.append((int(S.snowflake(t, S.KIND_REPLY, no, j)), t, ("reply", j)))
-            found = [f for f in found if since_id < f[0] < upper_id]
-            found.sort(key=lambda f: f[0], reverse=True)
-            items.extend(found)
-            top = bottom
-        page, more = items[:max_results], len(items) > max_results
-        out = []
+                    found.append((int(S.post_id(w, a, S.account_no(w, a), i)), t, ("post", i)))
+            if a.is_own:
+                found += self._thread_events(a, bottom, top, {"reply", "next_reply"})
+            return found
+
+        page, more = self._chunked(req, rate, between)
+        out, replied = [], []
         for _, _, (kind, k) in page:
-            full = self._post_tweet(S.post(w, a, k)) if kind == "post" else self._reply_tweet(a, k)
-            if full is not None:
-                out.append(self._tweet(full, fields))
-        return self._page(req, out, more, served, S.X_TWEETS_TIMELINE_CAP)
+            if kind == "post":
+                out.append(self._tweet(self._post_tweet(S.post(w, a, k)), fields))
+                continue
+            m, t = self._thread_item(k, kind)
+            out.append(self._tweet(self._thread_tweet(m, t), fields))
+            if kind == "reply":
+                replied.append((self._mention_tweet(m), m.author))
+            else:
+                _, after = self._thread_item(k, "after")
+                replied.append((self._thread_tweet(m, after), m.author))
+        includes = self._includes(expansions, replied, fields, user_fields)
+        return self._page(req, out, more, served, S.X_TWEETS_TIMELINE_CAP, includes)
 
     @route("GET", r"/users/(?P<id>\d+)/mentions")
     def mentions(self, req: Request) -> Response:
@@ -318,35 +418,36 @@ class XApi(Api):
         a = self._account(req)
         fields = self._fields(req, "tweet.fields", TWEET_FIELDS)
         user_fields = self._fields(req, "user.fields", USER_FIELDS)
-        expansions = {e.strip() for e in (req.arg("expansions") or "").split(",") if e.strip()}
-        if expansions - {"author_id", "entities.mentions.username", "referenced_tweets.id",
-                         "in_reply_to_user_id", "referenced_tweets.id.author_id"}:
-            raise BadRequest(f"expansions|The `expansions` query parameter value [{sorted(expansions)[0]}] is not "
-                             "one of [author_id,entities.mentions.username,in_reply_to_user_id,referenced_tweets.id,"
-                             "referenced_tweets.id.author_id]")
-        lo, hi, since_id, upper_id, served, max_results = self._window(req)
-        indices = S.mention_indices(w, a, lo, hi)
-        chosen: list[S.Mention] = []
-        more = False
-        for j in reversed(indices):
-            t = S.mention_time(w, a, j)
-            if not (lo <= t < hi):
-                if t < lo:
-                    break
-                continue
-            mid = int(S.snowflake(t, S.KIND_MENTION, S.account_no(w, a), j))
-            if not (since_id < mid < upper_id):
-                continue
-            if len(chosen) == max_results:
-                more = True
-                break
-            chosen.append(S.mention(w, a, j))
-        out = [self._tweet(self._mention_tweet(m), fields) for m in chosen]
+        expansions = self._expansions(req)
+        *_, served, _ = self._window(req)
+        main = w.account("x")
+
+        def between(bottom: float, top: float) -> list[tuple[int, float, Any]]:
+            found = []
+            if a.key != "support":  # customers open threads at the main handle; support gets the replies to it
+                for j in S.mention_indices(w, a, bottom, top):
+                    t = S.mention_time(w, a, j)
+                    if bottom <= t < top:
+                        found.append((int(S.snowflake(t, S.KIND_MENTION, S.account_no(w, a), j)), t, ("mention", j)))
+            if a.is_own:
+                found += self._thread_events(a, bottom, top, {"before", "after"})
+            return found
+
+        page, more = self._chunked(req, S.mention_rate(w, main if a.key == "support" else a), between)
+        out, authors = [], []
+        for _, _, (kind, j) in page:
+            if kind == "mention":
+                m = S.mention(w, a, j)
+                out.append(self._tweet(self._mention_tweet(m), fields))
+            else:
+                m, t = self._thread_item(j, kind)
+                out.append(self._tweet(self._thread_tweet(m, t), fields))
+            authors.append(m.author)
         includes = None
-        if "author_id" in expansions and chosen:
+        if "author_id" in expansions and authors:
             users: dict[str, dict] = {}
-            for m in chosen:
-                users.setdefault(m.author.id, self._author_user(m.author, user_fields))
+            for author in authors:
+                users.setdefault(author.id, self._author_user(author, user_fields))
             includes = {"users": list(users.values())}
         return self._page(req, out, more, served, S.X_MENTIONS_TIMELINE_CAP, includes)
 

@@ -18,7 +18,12 @@ Everything is a pure function of (world, account, index):
   and faster when they are negative): the replies are what response-time
   metrics (R1-R4, R7) are computed from.
 - **mentions** on x of the brand and of each competitor (share of voice), with
-  the brand's replies on its own timeline.
+  the brand's replies on its own timelines.  Each mention of the brand opens an x
+  conversation (``conversation_id`` = the mention's id) that can go on: the
+  customer may write again before the brand replies, and reply to the brand's
+  reply (a follow-up the brand may answer in turn).  A share of the threads
+  written to the main handle is answered by the brand's support handle
+  (``support_account``), a second own x account with no posts of its own.
 
 Per-comment decisions use a splitmix64 hash (pure integer arithmetic) rather
 than ``draws.rng`` so that counting a post's replies, or serving a page of a
@@ -31,7 +36,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from sandbox.world.draws import stable_int, uniforms
 from sandbox.world.names import FIRST_NAMES, LAST_NAMES
@@ -82,12 +87,27 @@ COMPETITOR_SENTIMENT_MIX = (
     {"positive": 0.50, "neutral": 0.30, "negative": 0.20},
     {"positive": 0.30, "neutral": 0.40, "negative": 0.30},
 )
+# X threads: the brand's support handle answers this share of the answered mentions; the
+# customer writes again before any reply with FOLLOWUP_BEFORE_PROBABILITY (within
+# FOLLOWUP_BEFORE_WINDOW of the mention, and before the reply), and replies to the brand's
+# reply with FOLLOWUP_AFTER_PROBABILITY after a lognormal delay; the brand answers that
+# follow-up with NEXT_REPLY_PROBABILITY after a lognormal delay (the next response time).
+# Follow-ups' sentiment is drawn from the planted mix, so the mix of customer text holds.
+SUPPORT_REPLY_SHARE = 0.40
+FOLLOWUP_BEFORE_PROBABILITY = 0.15
+FOLLOWUP_BEFORE_WINDOW = 6 * HOUR
+FOLLOWUP_AFTER_PROBABILITY = 0.35
+FOLLOWUP_AFTER_MEDIAN_MINUTES = 20.0
+NEXT_REPLY_PROBABILITY = 0.60
+NEXT_REPLY_MEDIAN_MINUTES = 15.0
+THREAD_SIGMA = 1.0
+MAX_THREAD_SPAN = MAX_REPLY_DELAY + 2 * MAX_REPLY_DELAY  # mention -> last event of its thread
 # The x API's documented caps on how far back the timelines reach.
 X_TWEETS_TIMELINE_CAP = 3200
 X_MENTIONS_TIMELINE_CAP = 800
 # Snowflake epoch of x ids (time-ordered ids: since_id works by comparing them).
 TWITTER_EPOCH_MS = 1288834974657
-KIND_POST, KIND_MENTION, KIND_REPLY = 0, 1, 2
+KIND_POST, KIND_MENTION, KIND_REPLY, KIND_FOLLOWUP = 0, 1, 2, 3
 
 BRAND_REPLIES = {
     "id": {
@@ -166,15 +186,30 @@ def account_no(world: "World", account: "Account") -> int:
     return platform_accounts(world, account.platform).index(account)
 
 
+@lru_cache(maxsize=16)
+def support_account(world: "World") -> "Account":
+    """The brand's second own x account: its support handle, which answers threads written to the main one."""
+    from sandbox.world.model import Account
+
+    main = world.account("x")
+    return Account("x", "support", f"{main.name} Care", f"{main.username}_care",
+                   str(stable_int(world.profile.seed, "x", "support", digits=18)), True, main.base_followers // 20, 0.0)
+
+
+def x_accounts(world: "World") -> tuple["Account", ...]:
+    """Every x account the API serves: the brand's main and support handles, then competitors."""
+    return platform_accounts(world, "x") + (support_account(world),)
+
+
 def account_by_id(world: "World", platform: str, account_id: str) -> "Account | None":
-    for a in platform_accounts(world, platform):
+    for a in x_accounts(world) if platform == "x" else platform_accounts(world, platform):
         if a.id == account_id:
             return a
     return None
 
 
 def account_by_username(world: "World", platform: str, username: str) -> "Account | None":
-    for a in platform_accounts(world, platform):
+    for a in x_accounts(world) if platform == "x" else platform_accounts(world, platform):
         if a.username.lower() == username.lower():
             return a
     return None
@@ -279,6 +314,8 @@ def post_rate(account: "Account") -> float:
 
 def post_indices(world: "World", account: "Account", since: float | None, until: float | None) -> range:
     """Candidate indices of posts in [since, until]; compare ``post(...).created_ts`` to be exact."""
+    if post_rate(account) <= 0:  # the support handle only replies
+        return range(0)
     return world.timeline.index_range(post_rate(account), since, until)
 
 
@@ -625,14 +662,104 @@ def mention(world: "World", account: "Account", j: int, ts: float | None = None)
                    int(u_like**3 * 8), int(u_like**5 * 3), reply, delay)
 
 
-def replies_between(world: "World", account: "Account", lo: float, hi: float) -> Iterator[tuple[float, int]]:
-    """(reply time, mention index) of the brand's replies published in [lo, hi)."""
-    if not account.is_own:
-        return
-    for j in mention_indices(world, account, lo - MAX_REPLY_DELAY, hi):
-        t = mention_reply_time(world, account, j)
-        if t is not None and lo <= t < hi:
-            yield t, j
+# -- x threads: follow-ups and the support handle ------------------------------------
+@dataclass(frozen=True)
+class ThreadPlan:
+    """When each event of mention j's thread happens (None: it does not), cheap to compute."""
+
+    replier: str  # "own" or "support": the own account that answers the thread
+    reply_ts: float | None
+    before_ts: float | None  # the customer's follow-up before any reply (replies to the mention)
+    after_ts: float | None  # the customer's reply to the brand's reply
+    next_reply_ts: float | None  # the brand's answer to that follow-up
+
+
+def thread_plan(world: "World", account: "Account", j: int) -> ThreadPlan:
+    """Mention j of the brand's main account as a thread; the draws are independent of the mention's own."""
+    created = mention_time(world, account, j)
+    reply_ts = mention_reply_time(world, account, j)
+    h = _mix((stable_int(world.profile.seed, "threads", account.key, digits=12) << 20) ^ j)
+    u_who, u_before, u_before_t = _u3(h)
+    u_after, u_after_d, u_next = _u3(_mix(h ^ 0xD1B54A32D192ED03))
+    u_next_d = _u3(_mix(h ^ 0x9E3779B97F4A7C15))[0]
+    before_ts = None
+    if u_before < FOLLOWUP_BEFORE_PROBABILITY:
+        end = created + FOLLOWUP_BEFORE_WINDOW if reply_ts is None else min(reply_ts, created + FOLLOWUP_BEFORE_WINDOW)
+        before_ts = created + (end - created) * u_before_t
+    after_ts = next_ts = None
+    if reply_ts is not None and u_after < FOLLOWUP_AFTER_PROBABILITY:
+        after_ts = reply_ts + min(MAX_REPLY_DELAY, FOLLOWUP_AFTER_MEDIAN_MINUTES * 60 * math.exp(THREAD_SIGMA * _INV_NORMAL(u_after_d)))
+        if u_next < NEXT_REPLY_PROBABILITY:
+            next_ts = after_ts + min(MAX_REPLY_DELAY, NEXT_REPLY_MEDIAN_MINUTES * 60 * math.exp(THREAD_SIGMA * _INV_NORMAL(u_next_d)))
+    replier = "support" if reply_ts is not None and u_who < SUPPORT_REPLY_SHARE else "own"
+    return ThreadPlan(replier, reply_ts, before_ts, after_ts, next_ts)
+
+
+@dataclass(frozen=True)
+class ThreadTweet:
+    """One tweet of a brand thread other than the mention that opened it."""
+
+    kind: str  # before | after (the customer's) or reply | next_reply (the brand's)
+    id: str
+    created_ts: float
+    author_id: str
+    text: str
+    language: str
+    replied_to_id: str
+    replied_to_user_id: str
+    mentioned_username: str  # the handle the tweet starts with
+    mentioned_id: str
+    conversation_id: str
+
+
+def thread_tweets(world: "World", account: "Account", j: int, ts: float | None = None) -> tuple[ThreadTweet, ...]:
+    """The follow-ups and brand replies of mention j's thread visible at ``ts``, in time order."""
+    ts = world.timeline.as_of_ts if ts is None else ts
+    plan = thread_plan(world, account, j)
+    m = mention(world, account, j, ts)
+    no = account_no(world, account)
+    brand = support_account(world) if plan.replier == "support" else account
+    language = m.message.language
+    out: list[ThreadTweet] = []
+
+    def followup(which: int, at: float, to_id: str, to_user_id: str, named: "Account") -> ThreadTweet:
+        msg = message(world.profile.seed, "x-followup", account.key, 2 * j + which,
+                      sentiment_mix=world.profile.planted.sentiment_mix,
+                      language_mix=world.profile.planted.language_mix, brand=named.username)
+        text = msg.text if f"@{named.username}" in msg.text else f"@{named.username} {msg.text}"
+        return ThreadTweet("before" if which == 0 else "after", snowflake(at, KIND_FOLLOWUP, no, j), at, m.author.id,
+                           text, msg.language, to_id, to_user_id, named.username, named.id, m.id)
+
+    if plan.before_ts is not None and plan.before_ts <= ts:
+        # Replying to their own tweet keeps the brand's handle in the text: it is a mention.
+        out.append(followup(0, plan.before_ts, m.id, m.author.id, account))
+    if m.reply is not None:
+        out.append(ThreadTweet("reply", m.reply.id, m.reply.created_ts, brand.id, m.reply.text, language, m.id,
+                               m.author.id, m.author.username, m.author.id, m.id))
+        if plan.after_ts is not None and plan.after_ts <= ts:
+            after = followup(1, plan.after_ts, m.reply.id, brand.id, brand)
+            out.append(after)
+            if plan.next_reply_ts is not None and plan.next_reply_ts <= ts:
+                texts = BRAND_REPLIES[language]["neutral"]
+                out.append(ThreadTweet("next_reply", snowflake(plan.next_reply_ts, KIND_REPLY, no, j), plan.next_reply_ts,
+                                       brand.id, f"@{m.author.username} " + texts[j % len(texts)], language, after.id,
+                                       m.author.id, m.author.username, m.author.id, m.id))
+    return tuple(sorted(out, key=lambda t: t.created_ts))
+
+
+def thread_event_times(world: "World", account: "Account", j: int) -> tuple[tuple[float, str, str], ...]:
+    """(time, kind, own account key it is addressed to or written by) of thread j's tweets, cheaply."""
+    plan = thread_plan(world, account, j)
+    events = []
+    if plan.before_ts is not None:
+        events.append((plan.before_ts, "before", "own"))
+    if plan.reply_ts is not None:
+        events.append((plan.reply_ts, "reply", plan.replier))
+        if plan.after_ts is not None:
+            events.append((plan.after_ts, "after", plan.replier))
+            if plan.next_reply_ts is not None:
+                events.append((plan.next_reply_ts, "next_reply", plan.replier))
+    return tuple(events)
 
 
 # -- ground truth ----------------------------------------------------------------
@@ -640,7 +767,14 @@ def social_truth(world: "World") -> dict:
     """Planted facts of the social world, for tests of the marts."""
     own_x = world.account("x")
     comps = world.competitor_accounts("x")
-    own_rate = mention_rate(world, own_x)
+    mix = world.profile.planted.sentiment_mix
+    answered = sum(mix[label] * REPLY_PROBABILITY[label] for label in mix)
+    # Follow-ups name the handle they reply to, so they are mentions too: per thread, the
+    # main handle gets the opening tweet, the follow-up before a reply and the replies to its
+    # own answers; the support handle the replies to its answers.
+    own_rate = mention_rate(world, own_x) * (
+        1 + FOLLOWUP_BEFORE_PROBABILITY + answered * (1 - SUPPORT_REPLY_SHARE) * FOLLOWUP_AFTER_PROBABILITY)
+    support_rate = mention_rate(world, own_x) * answered * SUPPORT_REPLY_SHARE * FOLLOWUP_AFTER_PROBABILITY
     comp_rates = {a.key: mention_rate(world, a) for a in comps}
     return {
         "follow_rate_per_day": {"own": FOLLOW_RATE[True], "competitor": FOLLOW_RATE[False]},
@@ -657,10 +791,18 @@ def social_truth(world: "World") -> dict:
         "brand_reply_lognormal_sigma": REPLY_SIGMA,
         "negative_reply_speedup": NEGATIVE_REPLY_SPEEDUP,
         "max_reply_delay_seconds": MAX_REPLY_DELAY,
-        "x_mentions_per_day": {"own": own_rate, **comp_rates},
+        "x_mentions_per_day": {"own": own_rate, "support": support_rate, **comp_rates},
         "x_competitor_sentiment_mix": {a.key: mention_mix(world, a) for a in comps},
-        "x_share_of_voice": round(own_rate / (own_rate + sum(comp_rates.values())), 6),
+        "x_share_of_voice": round((own_rate + support_rate) / (own_rate + support_rate + sum(comp_rates.values())), 6),
         "x_timeline_caps": {"tweets": X_TWEETS_TIMELINE_CAP, "mentions": X_MENTIONS_TIMELINE_CAP},
+        "x_threads": {
+            "support_reply_share": SUPPORT_REPLY_SHARE,
+            "followup_before_probability": FOLLOWUP_BEFORE_PROBABILITY,
+            "followup_after_probability": FOLLOWUP_AFTER_PROBABILITY,
+            "next_reply_probability": NEXT_REPLY_PROBABILITY,
+            "next_reply_median_minutes": NEXT_REPLY_MEDIAN_MINUTES,
+            "next_reply_lognormal_sigma": THREAD_SIGMA,
+        },
         "followers_now": {
             f"{a.platform}:{a.key}": follower_series(world, a)[-1].followers for a in world.accounts
         },

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from sandbox.world.social import support_account
+
 if TYPE_CHECKING:
     from sandbox.world.model import World
 
@@ -35,7 +37,7 @@ def ground_truth(world: "World") -> dict:
         "social": _social_truth(world),
         "accounts": [
             {"platform": a.platform, "key": a.key, "username": a.username, "id": a.id, "is_own": a.is_own}
-            for a in world.accounts
+            for a in world.accounts + (support_account(world),)
         ],
         **_domain_truth(world),
         **_web_email_truth(world),

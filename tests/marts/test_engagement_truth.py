@@ -172,16 +172,18 @@ def test_facebook_likes_per_follower_recover_the_planted_like_rate(warehouse, pl
 
 
 def test_brand_x_mentions_are_all_counted(warehouse):
-    """GIVEN the brand's planted X mentions up to the sandbox's as_of (fewer than the 800 the
-    mention timeline reaches back in the tiny world)
+    """GIVEN the brand's planted X mentions up to the sandbox's as_of - the tweets opening threads and
+    the customers' follow-ups naming the main handle (written before a reply, or replying to the main
+    handle's answer) - fewer than the 800 the mention timeline reaches back in the tiny world
     WHEN marts.engagement_daily counts mentions (E12)
     THEN the X account's mentions sum to the planted number exactly."""
     w = world("tiny")
     x = w.account("x")
-    planted_mentions = sum(
-        1 for j in S.mention_indices(w, x, None, None)
-        if w.timeline.start_ts <= S.mention_time(w, x, j) <= w.timeline.as_of_ts
-    )
+    opened = [j for j in S.mention_indices(w, x, None, None)
+              if w.timeline.start_ts <= S.mention_time(w, x, j) <= w.timeline.as_of_ts]
+    follow_ups = sum(1 for j in opened for t, kind, who in S.thread_event_times(w, x, j)
+                     if kind in ("before", "after") and who == "own" and t <= w.timeline.as_of_ts)
+    planted_mentions = len(opened) + follow_ups
     assert planted_mentions < S.X_MENTIONS_TIMELINE_CAP
     (counted,) = query(warehouse, "select sum(mentions) from marts.engagement_daily where account_key = ?",
                        [account_key(x)])[0]

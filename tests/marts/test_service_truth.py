@@ -44,9 +44,10 @@ import duckdb
 import pytest
 
 from enrichment.sentiment.scorer import score_text
+from sandbox.world import social as S
 from sandbox.world.service import business_seconds
 from sandbox.world.text import message
-from tests.marts.conftest import truth
+from tests.marts.conftest import truth, world
 
 LABELS = ("positive", "neutral", "negative")
 MEDIAN_SE_FACTOR = math.sqrt(math.pi / 2)  # SE(sample median) = 1.2533 x sd / sqrt(n) for a normal (ln R1)
@@ -262,6 +263,64 @@ def test_brand_replies_to_comments_and_mentions(warehouse, planted, platform):
     se = MEDIAN_SE_FACTOR * math.sqrt(1 / len(negative) + 1 / len(rest))
     assert ratio < 1, ratio
     assert abs(math.log(ratio / social["negative_reply_speedup"])) <= 3 * se, (ratio, len(negative), len(rest))
+
+
+# -- X conversations are threads, answered by any of the brand's handles (R1, R2, R4) ----
+
+
+@lru_cache(maxsize=1)
+def planted_x_threads() -> list[S.ThreadPlan]:
+    """The plan of every thread opened by a mention of the main handle by the tiny world's as_of."""
+    w = world("tiny")
+    main = w.account("x")
+    return [S.thread_plan(w, main, j) for j in S.mention_indices(w, main, None, None)
+            if w.timeline.start_ts <= S.mention_time(w, main, j) <= w.timeline.as_of_ts]
+
+
+def test_x_follow_ups_are_no_new_conversations(warehouse, planted):
+    """GIVEN the planted X threads - a mention of the main handle, a follow-up before the reply in 15 %,
+    a reply from the support handle for 40 % of the answered, a reply to the answer in 35 % of those
+    answered (answered in turn in 60 %) - fewer than the 800 mentions the timeline reaches back
+    WHEN marts.response_conversations counts X conversations
+    THEN there is exactly one per planted thread, the answered ones and those the support handle
+    answered are exactly the planted ones, and every answered follow-up is one next response."""
+    plans = planted_x_threads()
+    as_of = world("tiny").timeline.as_of_ts
+    assert len(plans) < S.X_MENTIONS_TIMELINE_CAP
+    support = next(a["id"] for a in planted["accounts"] if a["key"] == "support")
+    conversations, answered, by_support, next_responses = rows(warehouse, """
+        select count(*), count(*) filter (where is_answered), count(*) filter (where is_answered and agent_id = ?),
+            sum(next_response_count)
+        from marts.response_conversations
+        where platform = 'x' and conversation_type = 'mention_thread'
+    """, [support])[0]
+    replied = [p for p in plans if p.reply_ts is not None and p.reply_ts <= as_of]
+    assert conversations == len(plans)
+    assert answered == len(replied)
+    assert by_support == sum(1 for p in replied if p.replier == "support") > 0
+    assert next_responses == sum(1 for p in plans if p.next_reply_ts is not None and p.next_reply_ts <= as_of) > 0
+
+
+def test_x_next_response_times_recover_the_planted_lognormal(warehouse, planted):
+    """GIVEN the brand answers a customer's reply to its answer after a lognormal delay (median 15 min,
+    sigma 1)
+    WHEN the next responses of X threads are read (marts.response_agent_daily, pooled over days)
+    THEN their count equals the planted one and their mean is within 3 SE of the planted lognormal mean
+    m x exp(s^2 / 2) (SE = mean x sqrt(exp(s^2) - 1) / sqrt(n))."""
+    threads = planted["social"]["x_threads"]
+    m, sigma = threads["next_reply_median_minutes"], threads["next_reply_lognormal_sigma"]
+    as_of = world("tiny").timeline.as_of_ts
+    expected_n = sum(1 for p in planted_x_threads() if p.next_reply_ts is not None and p.next_reply_ts <= as_of)
+    n, total = rows(warehouse, """
+        select sum(next_responses), sum(avg_next_response_seconds * next_responses) / 60
+        from marts.response_agent_daily
+        where next_responses > 0
+            and agent_id in (select agent_id from marts.response_conversations where conversation_type = 'mention_thread')
+    """)[0]
+    mean = total / n
+    expected = m * math.exp(sigma * sigma / 2)
+    assert n == expected_n
+    assert abs(mean - expected) <= 3 * expected * math.sqrt(math.exp(sigma * sigma) - 1) / math.sqrt(n), (mean, expected, n)
 
 
 # -- the sentiment mix (S2, C3) -----------------------------------------------------------

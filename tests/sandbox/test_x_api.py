@@ -14,7 +14,7 @@ TWEET_FIELDS = "created_at,public_metrics,author_id,in_reply_to_user_id,referenc
 @pytest.fixture
 def x(sandbox_env):
     session = bearer_session(sandbox_env["PANTAU_X_BEARER_TOKEN"])
-    return sandbox_env["PANTAU_X_BASE_URL"], sandbox_env["PANTAU_X_USER_ID"], session
+    return sandbox_env["PANTAU_X_BASE_URL"], sandbox_env["PANTAU_X_USER_IDS"].split(",")[0], session
 
 
 def _walk(session, url, params):
@@ -115,3 +115,86 @@ def test_max_results_out_of_range_is_invalid_request(x, value):
     assert resp.status_code == 400
     assert resp.json()["title"] == "Invalid Request"
     assert resp.json()["errors"][0]["parameters"] == {"max_results": [value]}
+
+
+def _support(sandbox_env) -> str:
+    """The support handle, as the sandbox hands it to the extractor ('@kopiku_id_care')."""
+    return sandbox_env["PANTAU_X_USER_IDS"].split(",")[1].lstrip("@")
+
+
+@pytest.mark.parametrize("names", [pytest.param("kopiku_id,KOPIKU_ID_CARE", id="two-handles-any-case"),
+                                   pytest.param("kopiku_id,nosuchbrand", id="one-unknown")])
+def test_users_by_usernames_resolves_handles(x, sandbox_env, names):
+    """GIVEN handles WHEN /users/by?usernames= is read
+    THEN known ones come back in data with their ids, and an unknown one in errors (still 200), as X does."""
+    base, uid, s = x
+    resp = s.get(f"{base}/users/by", params={"usernames": names}, timeout=10)
+    body = resp.json()
+    assert resp.status_code == 200
+    found = {u["username"]: u["id"] for u in body["data"]}
+    assert found["kopiku_id"] == uid
+    if "nosuchbrand" in names:
+        assert [(e["value"], e["title"], e["resource_type"]) for e in body["errors"]] == [
+            ("nosuchbrand", "Not Found Error", "user")]
+    else:
+        assert found[_support(sandbox_env)] != uid and "errors" not in body
+
+
+def test_users_by_username_reads_one_handle(x, sandbox_env):
+    """GIVEN the support handle WHEN /users/by/username/:username is read THEN its user, with public_metrics."""
+    base, _, s = x
+    body = s.get(f"{base}/users/by/username/{_support(sandbox_env)}", params={"user.fields": "public_metrics"},
+                 timeout=10).json()
+    assert body["data"]["username"] == _support(sandbox_env)
+    assert body["data"]["public_metrics"]["followers_count"] > 0
+
+
+def _threads(x, sandbox_env):
+    base, uid, s = x
+    support = s.get(f"{base}/users/by/username/{_support(sandbox_env)}", timeout=10).json()["data"]["id"]
+    params = {"tweet.fields": TWEET_FIELDS, "max_results": 100}
+    tweets = {u: _walk(s, f"{base}/users/{u}/tweets", params)[1] for u in (uid, support)}
+    mentions = {u: _walk(s, f"{base}/users/{u}/mentions", params)[1] for u in (uid, support)}
+    return uid, support, tweets, mentions
+
+
+def test_threads_hold_follow_ups_and_answers_from_both_handles(x, sandbox_env):
+    """GIVEN the brand's main and support handles WHEN both timelines and mention timelines are read
+    THEN every tweet carries the conversation_id of the mention that opened its thread; some threads have
+    a customer follow-up before the first reply and after it; the support handle answers threads written
+    to the main handle (its replies point at mentions of the main handle), and has no posts of its own."""
+    uid, support, tweets, mentions = _threads(x, sandbox_env)
+    openers = {m["id"]: m for m in mentions[uid] if m["conversation_id"] == m["id"]}
+    every = [t for group in (*tweets.values(), *mentions.values()) for t in group]
+    assert all(t["conversation_id"] for t in every)
+    thread_tweets = [t for t in every if t["conversation_id"] != t["id"] and "referenced_tweets" in t]
+    assert all(t["conversation_id"] in openers for t in thread_tweets)
+    first_reply = {}
+    for t in tweets[uid] + tweets[support]:
+        if t.get("referenced_tweets") and t["referenced_tweets"][0]["id"] in openers:
+            first_reply[t["conversation_id"]] = min(first_reply.get(t["conversation_id"], t["created_at"]), t["created_at"])
+    customer = [t for t in mentions[uid] + mentions[support] if t["id"] not in openers]
+    before = [t for t in customer if t["conversation_id"] not in first_reply or t["created_at"] < first_reply[t["conversation_id"]]]
+    after = [t for t in customer if t not in before]
+    assert before and after
+    assert all(t["author_id"] == openers[t["conversation_id"]]["author_id"] for t in customer)
+    support_answers = [t for t in tweets[support] if t["referenced_tweets"][0]["id"] in openers]
+    assert support_answers and all(t["author_id"] == support for t in tweets[support])
+    assert all("referenced_tweets" in t for t in tweets[support])  # replies only
+
+
+def test_timeline_expansions_include_the_tweets_replied_to(x, sandbox_env):
+    """GIVEN the support handle's timeline WHEN read with expansions=referenced_tweets.id,referenced_tweets.id.author_id
+    THEN includes.tweets holds exactly the tweets its replies answer (with conversation_id and author_id), and
+    includes.users their authors."""
+    base, _, s = x
+    support = s.get(f"{base}/users/by/username/{_support(sandbox_env)}", timeout=10).json()["data"]["id"]
+    body = s.get(f"{base}/users/{support}/tweets", params={
+        "tweet.fields": TWEET_FIELDS, "max_results": 100, "user.fields": "username",
+        "expansions": "referenced_tweets.id,referenced_tweets.id.author_id"}, timeout=10).json()
+    replied = {t["referenced_tweets"][0]["id"] for t in body["data"]}
+    included = body["includes"]["tweets"]
+    assert {t["id"] for t in included} == replied
+    assert all(t["conversation_id"] and t["author_id"] != support for t in included)
+    assert {u["id"] for u in body["includes"]["users"]} == {t["author_id"] for t in included}
+    assert all(u["username"] for u in body["includes"]["users"])

@@ -52,8 +52,26 @@ x_authors as (
 
 ),
 
+x_mention_tweets as (
+
+    select * from {{ ref('stg_x__mentions') }}
+
+),
+
+-- Tweets the brand answered that its mention timelines did not list (written to an own
+-- account whose mentions are not read, or older than the 800-mention window).
+x_answered_tweets as (
+
+    select replied.*
+    from {{ ref('stg_x__replied_tweets') }} as replied
+    where replied.tweet_id in (select referenced_tweet_id from {{ ref('stg_x__tweets') }} where is_reply)
+        and replied.tweet_id not in (select tweet_id from x_mention_tweets)
+
+),
+
 -- The brand's account on each platform, for messages whose source names none (tickets,
--- comments on media not in the media stream); the lowest id when a platform has several.
+-- comments on media not in the media stream, mentions landed without their account);
+-- the lowest id when a platform has several.
 own_accounts as (
 
     select 'instagram' as platform, min(account_id) as account_id, arg_min(username, account_id) as username
@@ -118,6 +136,18 @@ facebook as (
 
 ),
 
+-- Tweets to the brand: its mentions, and the tweets its replies answered. One kind, so a
+-- thread's customer messages are the same whichever way they were read.
+x_tweets_to_brand as (
+
+    select *, mentioned_user_id as about_user_id, author_username as handle from x_mention_tweets
+    union all by name
+    select answered.*, answered.timeline_user_id as about_user_id, authors.username as handle
+    from x_answered_tweets as answered
+    left join x_authors as authors on authors.user_id = answered.author_id
+
+),
+
 x_mentions as (
 
     select
@@ -129,16 +159,17 @@ x_mentions as (
         mentions.referenced_tweet_id as parent_source_message_id,
         mentions.conversation_id as thread_id,
         mentions.author_id,
-        mentions.author_username as author_handle,
+        mentions.handle as author_handle,
         false as is_brand,
         mentions.tweet_text as message_text,
         mentions.created_at_utc,
         mentions.created_at_local,
-        -- The mentions timeline carries no mentioned-user id: the brand's X account.
-        own.account_id as about_account_id,
-        own.username as about_account_username,
+        -- The own account whose timeline listed it (the brand may own several).
+        coalesce(mentions.about_user_id, own.account_id) as about_account_id,
+        coalesce(accounts.username, own.username) as about_account_username,
         'own' as about_account_kind
-    from {{ ref('stg_x__mentions') }} as mentions
+    from x_tweets_to_brand as mentions
+    left join x_brand_usernames as accounts on accounts.user_id = mentions.about_user_id
     left join own_accounts as own on own.platform = 'x'
     where mentions.author_id not in (select user_id from x_brand_usernames)
 

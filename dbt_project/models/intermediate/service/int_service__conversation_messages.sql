@@ -1,8 +1,11 @@
 {#- Which conversation each message of int_messages belongs to, and who wrote it there.
-    A ticket's public comments belong to the ticket. A social thread is a customer's
-    top-level comment (Instagram, Facebook) or mention of the brand (X) with every reply
-    that answers it (the brand's, and other users' replies under the comment). Messages about
-    competitors belong to no conversation of ours. -#}
+    A ticket's public comments belong to the ticket. On Instagram and Facebook a thread is
+    a customer's top-level comment with every reply under it (the brand's, and other
+    users'). On X a thread is a customer's tweets in one X conversation (conversation_id)
+    with the brand's replies to them: a follow-up tweet joins the thread it continues
+    instead of opening a new one, and a reply from any of the brand's accounts answers it.
+    Keyed by customer as well, because an X conversation under a brand post holds many
+    customers' threads. Messages about competitors belong to no conversation of ours. -#}
 with
 
 messages as (
@@ -33,32 +36,60 @@ ticket_messages as (
 
 ),
 
-thread_starts as (
+comment_starts as (
 
     select
-        platform || ':' || message_kind || ':' || source_message_id as conversation_id,
+        platform || ':comment:' || source_message_id as conversation_id,
         message_id,
         platform,
         source_message_id,
         is_brand,
         created_at_utc,
     from messages
-    where source <> 'zendesk' and message_kind in ('comment', 'mention') and not is_brand
+    where source in ('instagram', 'facebook') and message_kind = 'comment' and not is_brand
 
 ),
 
-thread_replies as (
+comment_replies as (
 
     select
-        thread_starts.conversation_id,
+        comment_starts.conversation_id,
         replies.message_id,
         replies.is_brand,
         replies.created_at_utc,
     from messages as replies
-    inner join thread_starts
-        on thread_starts.platform = replies.platform
-        and thread_starts.source_message_id = replies.parent_source_message_id
-    where replies.source <> 'zendesk' and replies.message_kind in ('reply', 'brand_reply')
+    inner join comment_starts
+        on comment_starts.platform = replies.platform
+        and comment_starts.source_message_id = replies.parent_source_message_id
+    where replies.source in ('instagram', 'facebook') and replies.message_kind in ('reply', 'brand_reply')
+
+),
+
+x_customer_tweets as (
+
+    select
+        'x:thread:' || coalesce(thread_id, source_message_id) || ':' || author_id as conversation_id,
+        message_id,
+        source_message_id,
+        is_brand,
+        created_at_utc,
+    from messages
+    where source = 'x' and message_kind = 'mention'
+
+),
+
+-- A brand reply answers the thread of the tweet it replies to; the brand's replies to its
+-- own tweets answer no customer.
+x_brand_replies as (
+
+    select
+        x_customer_tweets.conversation_id,
+        replies.message_id,
+        replies.is_brand,
+        replies.created_at_utc,
+    from messages as replies
+    inner join x_customer_tweets on x_customer_tweets.source_message_id = replies.parent_source_message_id
+    where replies.source = 'x' and replies.message_kind = 'brand_reply'
 
 ),
 
@@ -66,9 +97,13 @@ unioned as (
 
     select * from ticket_messages
     union all by name
-    select * from thread_starts
+    select * from comment_starts
     union all by name
-    select * from thread_replies
+    select * from comment_replies
+    union all by name
+    select * from x_customer_tweets
+    union all by name
+    select * from x_brand_replies
 
 ),
 

@@ -1,8 +1,9 @@
 {#- One row per customer-service conversation: a Zendesk ticket, or a social thread (a
-    customer's top-level comment on the brand's Instagram or Facebook post, or an X mention
-    of the brand, with the brand's replies). The inputs of R1-R7: the first customer
-    message, the first public reply by the brand, the resolution, and business-hours
-    durations against the business_hours seed. -#}
+    customer's top-level comment on the brand's Instagram or Facebook post with the replies
+    under it, or a customer's tweets in one X conversation with the brand's replies - see
+    int_service__conversation_messages). The inputs of R1-R7: the first customer message,
+    the first public reply by the brand, the resolution, business-hours durations against
+    the business_hours seed, and the next responses (int_service__response_waits). -#}
 with
 
 tickets as (
@@ -34,6 +35,18 @@ messages as (
 
     select * from {{ ref('int_messages') }}
     where about_account_kind = 'own'
+
+),
+
+conversation_messages as (
+
+    select * from {{ ref('int_service__conversation_messages') }}
+
+),
+
+response_waits as (
+
+    select * from {{ ref('int_service__response_waits') }}
 
 ),
 
@@ -155,52 +168,73 @@ ticket_conversations as (
 
 -- Social threads --------------------------------------------------------------------
 
-thread_starts as (
+thread_messages as (
 
-    select *
-    from messages
-    where source <> 'zendesk' and message_kind in ('comment', 'mention') and not is_brand
+    select
+        conversation_messages.conversation_id,
+        conversation_messages.author_role,
+        messages.*,
+    from conversation_messages
+    inner join messages on messages.message_id = conversation_messages.message_id
+    where conversation_messages.conversation_id not like 'zendesk:%'
 
 ),
 
--- The brand's first reply to each thread, ignoring any stamped before the customer's message.
+thread_starts as (
+
+    select
+        conversation_id,
+        arg_min(message_id, (created_at_utc, message_id)) as first_customer_message_id,
+    from thread_messages
+    where author_role = 'customer'
+    group by conversation_id
+
+),
+
+-- The brand's first reply, ignoring any stamped before the customer's first message; on X
+-- it may come from another of the brand's accounts than the one written to.
 thread_first_replies as (
 
     select
-        thread_starts.message_id,
+        replies.conversation_id,
         min(replies.created_at_utc) as first_brand_reply_at_utc,
-    from thread_starts
-    inner join messages as replies
-        on replies.platform = thread_starts.platform
-        and replies.parent_source_message_id = thread_starts.source_message_id
-        and replies.message_kind = 'brand_reply'
-        and replies.created_at_utc >= thread_starts.created_at_utc
-    group by thread_starts.message_id
+        arg_min(replies.about_account_id, (replies.created_at_utc, replies.message_id)) as reply_account_id,
+        arg_min(replies.about_account_username, (replies.created_at_utc, replies.message_id)) as reply_account_username,
+    from thread_messages as replies
+    inner join thread_starts on thread_starts.conversation_id = replies.conversation_id
+    inner join messages as firsts on firsts.message_id = thread_starts.first_customer_message_id
+    where replies.author_role = 'brand' and replies.created_at_utc >= firsts.created_at_utc
+    group by replies.conversation_id
 
 ),
 
 thread_conversations as (
 
     select
-        thread_starts.platform || ':' || thread_starts.message_kind || ':' || thread_starts.source_message_id as conversation_id,
-        case when thread_starts.message_kind = 'mention' then 'mention_thread' else 'comment_thread' end as conversation_type,
-        thread_starts.source,
-        thread_starts.source_message_id as source_conversation_id,
+        thread_starts.conversation_id,
+        case when firsts.platform = 'x' then 'mention_thread' else 'comment_thread' end as conversation_type,
+        firsts.source,
+        -- X: the conversation_id of the thread; Instagram / Facebook: the top-level comment.
+        case when firsts.platform = 'x' then coalesce(firsts.thread_id, firsts.source_message_id) else firsts.source_message_id end as source_conversation_id,
         'social' as channel,
-        thread_starts.platform,
-        thread_starts.message_kind as source_channel,
+        firsts.platform,
+        firsts.message_kind as source_channel,
         -- The identity int_identity__links keys each platform's users by.
-        thread_starts.platform || '_user' as customer_identity_source,
+        firsts.platform || '_user' as customer_identity_source,
         case
-            when thread_starts.platform = 'instagram' then {{ normalize_handle('thread_starts.author_handle') }}
-            else thread_starts.author_id
+            when firsts.platform = 'instagram' then {{ normalize_handle('firsts.author_handle') }}
+            else firsts.author_id
         end as customer_source_identity,
-        -- Replies come from the brand's account: it is the "agent" of social threads.
-        thread_starts.about_account_id as agent_id,
-        thread_starts.about_account_username as agent,
-        thread_starts.created_at_utc,
-        thread_starts.created_at_utc as first_customer_message_at_utc,
-        thread_starts.message_id as first_customer_message_id,
+        -- The brand account that answered is the "agent" of a social thread; until one does,
+        -- the account written to.
+        coalesce(replies.reply_account_id, firsts.about_account_id) as agent_id,
+        case
+            when replies.reply_account_id is not null then replies.reply_account_username
+            else firsts.about_account_username
+        end as agent,
+        firsts.created_at_utc,
+        firsts.created_at_utc as first_customer_message_at_utc,
+        firsts.message_id as first_customer_message_id,
         replies.first_brand_reply_at_utc,
         'thread_replies' as first_reply_source,
         -- Platforms have no resolution state.
@@ -212,7 +246,22 @@ thread_conversations as (
         cast(null as varchar[]) as linked_incident_ids,
         false as is_complaint_ticket_type,
     from thread_starts
-    left join thread_first_replies as replies on replies.message_id = thread_starts.message_id
+    inner join messages as firsts on firsts.message_id = thread_starts.first_customer_message_id
+    left join thread_first_replies as replies on replies.conversation_id = thread_starts.conversation_id
+
+),
+
+-- Next responses: the waits after the first (int_service__response_waits) that the brand answered.
+next_responses as (
+
+    select
+        conversation_id,
+        count(*) as next_response_count,
+        avg(response_seconds) as mean_next_response_seconds,
+        max(response_seconds) as max_next_response_seconds,
+    from response_waits
+    where response_kind = 'next' and response_seconds is not null
+    group by conversation_id
 
 ),
 
@@ -342,7 +391,15 @@ final as (
         conversations.problem_ticket_id,
         conversations.linked_incident_ids,
         conversations.is_complaint_ticket_type,
+        -- Measured where the conversation's messages are loaded: not for tickets without
+        -- exported comments, whose only reply time is Zendesk's first one.
+        case
+            when conversations.first_reply_source <> 'ticket_metrics' then coalesce(next_responses.next_response_count, 0)
+        end as next_response_count,
+        next_responses.mean_next_response_seconds,
+        next_responses.max_next_response_seconds,
     from conversations
+    left join next_responses on next_responses.conversation_id = conversations.conversation_id
     left join links
         on links.source = conversations.customer_identity_source
         and links.source_identity = conversations.customer_source_identity

@@ -44,11 +44,11 @@ x_competitor_mentions as (
 
 ),
 
--- The X mentions stream is the brand account's mention timeline; staging does not keep
--- which user it was read for, so it is the (single) own X account.
-own_x_account as (
+-- The X mentions stream reads each own X account's mention timeline and names the account
+-- (mentioned_user_id); batches landed before it did are the latest-seen own account's.
+own_x_accounts as (
 
-    select arg_max(account_id, latest_snapshot_date) as account_id
+    select account_id, latest_snapshot_date
     from accounts
     where platform = 'x' and is_own
 
@@ -105,7 +105,7 @@ mentions as (
 
     select
         'x' as platform,
-        own_x_account.account_id,
+        coalesce(x_mentions.mentioned_user_id, (select arg_max(account_id, latest_snapshot_date) from own_x_accounts)) as account_id,
         'mention' as message_kind,
         x_mentions.tweet_id as source_message_id,
         cast(null as varchar) as post_key,
@@ -114,8 +114,7 @@ mentions as (
         x_mentions.created_at_utc,
         x_mentions.extracted_at,
     from x_mentions
-    cross join own_x_account
-    where x_mentions.author_id is distinct from own_x_account.account_id
+    where x_mentions.author_id not in (select account_id from own_x_accounts)
 
     union all
 

@@ -1,6 +1,6 @@
 {#- Response and service metrics per channel x agent x local day (R2-R7). Each measure is
     counted on the day of its own event: inbound conversations (R4) on the day they opened,
-    first responses (R2, R3, R7) on the day of the first reply, resolutions (R5) on the
+    first and next responses (R2, R3, R7) on the day of the reply, resolutions (R5) on the
     day solved; an agent-day exists when any of these happened. -#}
 with
 
@@ -12,6 +12,15 @@ conversations as (
         coalesce(agent_id, 'unassigned') as agent_key,
         coalesce(agent, 'unassigned') as agent_name,
     from {{ ref('fct_conversations') }}
+
+),
+
+response_waits as (
+
+    select
+        *,
+        coalesce(agent_id, 'unassigned') as agent_key,
+    from {{ ref('fct_response_waits') }}
 
 ),
 
@@ -46,6 +55,21 @@ first_responses as (
         quantile_cont(first_response_seconds, 0.5) filter (where is_negative_first_message) as median_negative_first_response_seconds,
     from conversations
     where is_answered
+    group by all
+
+),
+
+-- Next responses are counted on the day of the reply, as first responses are.
+next_responses as (
+
+    select
+        channel,
+        agent_key,
+        replied_date as activity_date,
+        count(*) as next_responses,
+        avg(response_seconds) as avg_next_response_seconds,
+    from response_waits
+    where response_kind = 'next' and response_seconds is not null
     group by all
 
 ),
@@ -87,6 +111,8 @@ agent_days as (
     union
     select channel, agent_key, activity_date from first_responses
     union
+    select channel, agent_key, activity_date from next_responses
+    union
     select channel, agent_key, activity_date from resolutions
 
 ),
@@ -119,6 +145,8 @@ final as (
         coalesce(first_responses.negative_first_replied_conversations, 0) as negative_first_replied_conversations,
         first_responses.avg_negative_first_response_seconds,
         first_responses.median_negative_first_response_seconds,
+        coalesce(next_responses.next_responses, 0) as next_responses,
+        next_responses.avg_next_response_seconds,
         coalesce(resolutions.solved_conversations, 0) as solved_conversations,
         resolutions.avg_resolution_seconds,
         coalesce(handled.conversations_handled, 0) as conversations_handled,
@@ -131,6 +159,9 @@ final as (
     left join first_responses
         on first_responses.channel = agent_days.channel and first_responses.agent_key = agent_days.agent_key
         and first_responses.activity_date = agent_days.activity_date
+    left join next_responses
+        on next_responses.channel = agent_days.channel and next_responses.agent_key = agent_days.agent_key
+        and next_responses.activity_date = agent_days.activity_date
     left join resolutions
         on resolutions.channel = agent_days.channel and resolutions.agent_key = agent_days.agent_key
         and resolutions.activity_date = agent_days.activity_date

@@ -1,5 +1,6 @@
 {#- One row per customer-service conversation with its response metrics: R1 (calendar and
-    business seconds, and minutes), R5, and the R7 flag (first message negative). -#}
+    business seconds, and minutes), next responses (R2 over the customer's later messages),
+    R5, and the R7 flag (first message negative). -#}
 with
 
 conversations as (
@@ -29,6 +30,9 @@ final as (
         first_response_seconds,
         first_response_business_seconds,
         first_response_seconds / 60.0 as first_response_minutes,
+        next_response_count,
+        mean_next_response_seconds,
+        max_next_response_seconds,
         solved_at_utc,
         solved_date,
         is_resolved,

@@ -1,8 +1,28 @@
+{#- X users who wrote to the brand: the authors of its mentions (includes.users of the
+    mention timelines) and of the tweets its replies answered (includes.users of its own
+    timelines), latest record per user. -#}
 with
+
+mention_authors as (
+
+    {{ latest_raw_records(source('x', 'mention_authors')) }}
+
+),
+
+replied_authors as (
+
+    {{ latest_raw_records(source('x', 'replied_authors')) }}
+
+),
 
 source as (
 
-    {{ latest_raw_records(source('x', 'mention_authors')) }}
+    select * from (
+        select * from mention_authors
+        union all
+        select * from replied_authors
+    )
+    qualify row_number() over (partition by record_key order by extracted_at desc, batch_id desc) = 1
 
 ),
 

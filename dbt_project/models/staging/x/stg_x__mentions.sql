@@ -1,5 +1,6 @@
 {#- Tweets mentioning the brand, with the author's username from the same
-    responses' includes.users (mention_authors) for identity matching. -#}
+    responses' includes.users (mention_authors) for identity matching, and the own account
+    whose mention timeline listed it (the brand may own several X accounts). -#}
 with
 
 source as (
@@ -18,6 +19,7 @@ renamed as (
 
     select
         {{ x_tweet_columns('record') }},
+        json_extract_string(context, '$.user_id') as mentioned_user_id,
         batch_id,
         extracted_at,
     from source
@@ -30,7 +32,8 @@ final as (
         renamed.tweet_id,
         renamed.author_id,
         lower(json_extract_string(authors.record, '$.username')) as author_username,
-        renamed.* exclude (tweet_id, author_id),
+        renamed.mentioned_user_id,
+        renamed.* exclude (tweet_id, author_id, mentioned_user_id),
     from renamed
     left join authors on authors.record_key = renamed.author_id
 
