@@ -337,6 +337,7 @@ _LINE_DESCRIPTIONS = {k: f"1 × {p.product_name} (at Rp {p.amount_idr:,} / month
 ORDER_KEY_BASE = 512
 ORDER_PRODUCT = ("prod_" + stable_hex("product", "order", length=14), "price_1" + stable_hex("price", "order", length=23))
 CHECKOUT_SECONDS = 240  # a session opens this long before its payment succeeds
+DAY_SECONDS = int(DAY)  # an open Checkout Session expires after a day
 INVOICE_TO_PAYMENT_SECONDS = 120  # a one-off invoice is created, finalized, then paid
 
 
@@ -593,9 +594,6 @@ def checkout_session(world: "World", key: int) -> dict:
                                                                                 "amount_tax": 0},
         "ui_mode": "hosted", "url": None,
     }
-
-
-DAY_SECONDS = int(DAY)
 
 
 # -- Stripe: subscription events ---------------------------------------------------------
