@@ -377,12 +377,15 @@ class StripeApi(Api):
     def _payment(self, key: int) -> cm.Payment:
         return cm.payment_of_key(self.world, key, self.world.timeline.as_of_ts)
 
+    def _payment_time(self, key: int, of: str) -> float:
+        return cm.payment_time(self.world, key, self.world.timeline.as_of_ts, of)
+
     @route("GET", r"/payment_intents")
     def payment_intents(self, req: Request) -> Response:
         self._check_params(req, {"customer", "created", "limit", "starting_after", "ending_before", "expand",
                                  "customer_account"})
         return self._payments(req, "/v1/payment_intents", cm.commerce_index(self.world).payment_intents, "pi",
-                              "payment_intent", lambda k: cm.payment_time(self.world, k, self.world.timeline.as_of_ts, "intent_created"),
+                              "payment_intent", lambda k: self._payment_time(k, "intent_created"),
                               lambda k: cm.payment_intent(self._payment(k)))
 
     @route("GET", r"/charges")
@@ -391,7 +394,7 @@ class StripeApi(Api):
                                  "expand", "transfer_group"})
         intent = req.arg("payment_intent")
         return self._payments(req, "/v1/charges", cm.commerce_index(self.world).charges, "ch", "charge",
-                              lambda k: cm.payment_time(self.world, k, self.world.timeline.as_of_ts, "paid_at"),
+                              lambda k: self._payment_time(k, "paid_at"),
                               lambda k: cm.charge(self._payment(k)),
                               lambda obj: intent is None or obj["payment_intent"] == intent)
 

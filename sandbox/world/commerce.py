@@ -163,7 +163,8 @@ def stripe_customer(world: "World", c: Customer) -> dict:
         "id": c.stripe_id, "object": "customer",
         "address": {"city": None, "country": c.country, "line1": None, "line2": None, "postal_code": None, "state": None},
         "balance": 0, "created": int(c.signup_at),
-        "currency": "idr" if c.first_purchase_at is not None and c.first_purchase_at <= world.timeline.as_of_ts else None,
+        "currency": ("idr" if c.first_purchase_at is not None and c.first_purchase_at <= world.timeline.as_of_ts
+                     else None),
         "default_source": None, "delinquent": False, "description": None, "discount": None,
         "email": stripe_email(c), "invoice_prefix": stable_hex("inv-prefix", c.index, length=8).upper(),
         "invoice_settings": {"custom_fields": None, "default_payment_method": None, "footer": None,
@@ -335,7 +336,8 @@ _LINE_DESCRIPTIONS = {k: f"1 × {p.product_name} (at Rp {p.amount_idr:,} / month
 # subscription invoice is customer index * 1024 + period; one-off order n is
 # customer index * 1024 + ORDER_KEY_BASE + n.
 ORDER_KEY_BASE = 512
-ORDER_PRODUCT = ("prod_" + stable_hex("product", "order", length=14), "price_1" + stable_hex("price", "order", length=23))
+ORDER_PRODUCT = ("prod_" + stable_hex("product", "order", length=14),
+                 "price_1" + stable_hex("price", "order", length=23))
 CHECKOUT_SECONDS = 240  # a session opens this long before its payment succeeds
 DAY_SECONDS = int(DAY)  # an open Checkout Session expires after a day
 INVOICE_TO_PAYMENT_SECONDS = 120  # a one-off invoice is created, finalized, then paid
@@ -397,7 +399,8 @@ def one_off_invoice_created(o: Order) -> float:
 
 
 def order_intent_created(o: Order) -> float | None:
-    """A one-off invoice's intent is created when it is finalized; Checkout's or the app's a minute before it succeeds."""
+    """A one-off invoice's intent is created when it is finalized; Checkout's or the app's a minute
+    before it succeeds; a legacy charge has none."""
     if o.payment == "charge":
         return None
     return one_off_invoice_created(o) + 1 if o.payment == "invoice" else o.placed_at - 60
@@ -493,7 +496,8 @@ def payment_intent(p: Payment) -> dict:
         "id": pid, "object": "payment_intent", "amount": p.amount, "amount_capturable": 0,
         "amount_details": {"tip": {}}, "amount_received": p.amount if paid else 0, "application": None,
         "application_fee_amount": None, "automatic_payment_methods": None, "canceled_at": None,
-        "cancellation_reason": None, "capture_method": "automatic", "client_secret": f"{pid}_secret_{stable_hex('pi-secret', p.key, length=24)}",
+        "cancellation_reason": None, "capture_method": "automatic",
+        "client_secret": f"{pid}_secret_{stable_hex('pi-secret', p.key, length=24)}",
         "confirmation_method": "automatic", "created": int(p.intent_created), "currency": "idr",
         "customer": p.customer.stripe_id, "description": p.description,
         "last_payment_error": None, "latest_charge": make_id("ch", p.key) if paid else None, "livemode": False,
