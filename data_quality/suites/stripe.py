@@ -12,6 +12,12 @@ CANCELLATION_REASONS = ("cancellation_requested", "payment_disputed", "payment_f
 CANCELLATION_FEEDBACK = ("customer_service", "low_quality", "missing_features", "other", "switched_service",
                          "too_complex", "too_expensive", "unused")
 INVOICE_STATUSES = ("draft", "open", "paid", "uncollectible", "void")
+PAYMENT_INTENT_STATUSES = ("requires_payment_method", "requires_confirmation", "requires_action", "processing",
+                           "requires_capture", "canceled", "succeeded")
+CHARGE_STATUSES = ("succeeded", "pending", "failed")
+CHECKOUT_MODES = ("payment", "setup", "subscription")
+CHECKOUT_STATUSES = ("open", "complete", "expired")
+CHECKOUT_PAYMENT_STATUSES = ("paid", "unpaid", "no_payment_required")
 SUBSCRIPTION_EVENTS = ("customer.subscription.created", "customer.subscription.updated",
                        "customer.subscription.deleted", "customer.subscription.paused",
                        "customer.subscription.resumed", "customer.subscription.pending_update_applied",
@@ -50,6 +56,28 @@ SUITES = {
         one_of("billing_reason", ("automatic_pending_invoice_item_invoice", "manual", "quote_accept", "subscription",
                                   "subscription_create", "subscription_cycle", "subscription_threshold",
                                   "subscription_update", "upcoming")),
+    ],
+    "payment_intents": [
+        required("status", "created", "currency", "amount", "amount_received"),
+        timestamp("created", "canceled_at", epoch_unit="s"),
+        non_negative("amount", "amount_received"),
+        one_of("status", PAYMENT_INTENT_STATUSES),
+    ],
+    "charges": [
+        required("status", "created", "currency", "amount", "paid"),
+        timestamp("created", epoch_unit="s"),
+        non_negative("amount", "amount_captured", "amount_refunded"),
+        one_of("status", CHARGE_STATUSES),
+        one_of("paid", (True, False)),
+    ],
+    "checkout_sessions": [
+        required("mode", "status", "created"),
+        # expires_at lies in the future while a session is open: not checked as "not future".
+        timestamp("created", epoch_unit="s"),
+        non_negative("amount_total", "amount_subtotal"),
+        one_of("mode", CHECKOUT_MODES),
+        one_of("status", CHECKOUT_STATUSES),
+        one_of("payment_status", CHECKOUT_PAYMENT_STATUSES),
     ],
     "events": [
         required("type", "created", "data.object.id", "data.object.customer"),

@@ -32,3 +32,17 @@
         order by batch_id desc, event_created desc nulls first
     ) = 1
 {%- endmacro %}
+
+{#- A Stripe amount in the currency's minor unit as DECIMAL major units: most
+    currencies have two decimals, these have none or three (Stripe's list of
+    zero- and three-decimal currencies). -#}
+{% macro stripe_major_units(amount_minor, currency_lower) -%}
+    cast(
+        {{ amount_minor }} / case
+            when {{ currency_lower }} in ('bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx',
+                'vnd', 'vuv', 'xaf', 'xof', 'xpf') then 1
+            when {{ currency_lower }} in ('bhd', 'jod', 'kwd', 'omr', 'tnd') then 1000
+            else 100
+        end as decimal(18, 2)
+    )
+{%- endmacro %}

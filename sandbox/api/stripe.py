@@ -9,7 +9,14 @@ subscription under ``parent.subscription_details``, a line's price under
   ``ending_before``.
 - ``GET /v1/subscriptions`` — ``status`` (default: every status but
   ``canceled``; ``all`` includes canceled), ``customer``, ``price``, ``created``.
-- ``GET /v1/invoices`` — ``customer``, ``subscription``, ``status``, ``created``.
+- ``GET /v1/invoices`` — ``customer``, ``subscription``, ``status``, ``created``;
+  ``expand[]=data.payments`` includes each invoice's ``payments`` (the
+  invoice payments naming the PaymentIntent that paid it: since ``basil`` the
+  only link between an invoice and its money).
+- ``GET /v1/payment_intents`` — ``customer``, ``created``.
+- ``GET /v1/charges`` — ``customer``, ``payment_intent``, ``created``.
+- ``GET /v1/checkout/sessions`` — ``customer``, ``payment_intent``,
+  ``subscription``, ``status``, ``created``.
 - ``GET /v1/events`` — ``type`` (``*`` wildcards, e.g. ``customer.subscription.*``)
   or ``types[]`` (up to 20), ``created``; only the last 30 days are listed.
 
@@ -49,6 +56,7 @@ EVENT_TYPES = {
     cm.EV_CANCEL_REQUEST: "customer.subscription.updated",
     cm.EV_DELETED: "customer.subscription.deleted",
 }
+CHECKOUT_STATUSES = ("complete", "expired", "open")
 
 
 class StripeError(Exception):
@@ -329,18 +337,84 @@ class StripeApi(Api):
                 raise self._no_such("subscription", sub, "subscription")
             only = only_sub if only is None or only == only_sub else -1
 
+        with_payments = "data.payments" in req.query.get("expand[]", [])
+
         def invs() -> Iterator[dict]:
             for pos in self._positions(keys, lo, hi, req, lambda v: cm.decode_id("in", v),
-                                       lambda k: cm.invoice_created(w.customer(k // 1024), k % 1024), "invoice", self):
+                                       lambda k: cm.invoice_time(w, k), "invoice", self):
                 k = int(keys.keys[pos])
                 if only is not None and k // 1024 != only:
                     continue
-                inv = cm.invoice(w.customer(k // 1024), k % 1024, now)
+                if sub and k % 1024 >= cm.ORDER_KEY_BASE:
+                    continue
+                inv = cm.invoice_of_key(w, k, now, with_payments)
                 if status and inv["status"] != status:
                     continue
                 yield inv
 
         return self._list("/v1/invoices", invs(), limit, reverse=bool(req.arg("ending_before")))
+
+    # -- payment intents, charges, checkout sessions ------------------------------------------
+    def _payments(self, req: Request, url: str, keys: cm.SortedKeys, prefix: str, kind: str,
+                  time_of: Callable[[int], float], render: Callable[[int], dict | None],
+                  keep: Callable[[dict], bool] = lambda obj: True) -> Response:
+        limit = self._limit(req)
+        lo, hi = self._created(req)
+        customer = req.arg("customer")
+        only = self._customer_index(customer, "customer") if customer else None
+
+        def objs() -> Iterator[dict]:
+            for pos in self._positions(keys, lo, hi, req, lambda v: cm.decode_id(prefix, v), time_of, kind, self):
+                k = int(keys.keys[pos])
+                if only is not None and k // 1024 != only:
+                    continue
+                obj = render(k)
+                if obj is not None and keep(obj):
+                    yield obj
+
+        return self._list(url, objs(), limit, reverse=bool(req.arg("ending_before")))
+
+    def _payment(self, key: int) -> cm.Payment:
+        return cm.payment_of_key(self.world, key, self.world.timeline.as_of_ts)
+
+    def _payment_time(self, key: int, of: str) -> float:
+        return cm.payment_time(self.world, key, self.world.timeline.as_of_ts, of)
+
+    @route("GET", r"/payment_intents")
+    def payment_intents(self, req: Request) -> Response:
+        self._check_params(req, {"customer", "created", "limit", "starting_after", "ending_before", "expand",
+                                 "customer_account"})
+        return self._payments(req, "/v1/payment_intents", cm.commerce_index(self.world).payment_intents, "pi",
+                              "payment_intent", lambda k: self._payment_time(k, "intent_created"),
+                              lambda k: cm.payment_intent(self._payment(k)))
+
+    @route("GET", r"/charges")
+    def charges(self, req: Request) -> Response:
+        self._check_params(req, {"customer", "payment_intent", "created", "limit", "starting_after", "ending_before",
+                                 "expand", "transfer_group"})
+        intent = req.arg("payment_intent")
+        return self._payments(req, "/v1/charges", cm.commerce_index(self.world).charges, "ch", "charge",
+                              lambda k: self._payment_time(k, "paid_at"),
+                              lambda k: cm.charge(self._payment(k)),
+                              lambda obj: intent is None or obj["payment_intent"] == intent)
+
+    @route("GET", r"/checkout/sessions")
+    def checkout_sessions(self, req: Request) -> Response:
+        self._check_params(req, {"customer", "customer_details", "payment_intent", "payment_link", "subscription",
+                                 "status", "created", "limit", "starting_after", "ending_before", "expand",
+                                 "customer_account"})
+        status = req.arg("status")
+        if status is not None and status not in CHECKOUT_STATUSES:
+            raise StripeError(400, "invalid_request_error",
+                              f"Invalid status: must be one of {', '.join(CHECKOUT_STATUSES)}",
+                              "parameter_invalid_string", "status")
+        intent, sub = req.arg("payment_intent"), req.arg("subscription")
+        w = self.world
+        return self._payments(req, "/v1/checkout/sessions", cm.commerce_index(w).checkout_sessions, "cs",
+                              "checkout session", lambda k: cm.checkout_session_created(w, k),
+                              lambda k: cm.checkout_session(w, k),
+                              lambda obj: (status in (None, obj["status"]) and intent in (None, obj["payment_intent"])
+                                           and sub in (None, obj["subscription"])))
 
     # -- events ------------------------------------------------------------------------------------
     @route("GET", r"/events")
@@ -376,7 +450,7 @@ class StripeApi(Api):
 
         return self._list("/v1/events", evs(), limit, reverse=bool(req.arg("ending_before")))
 
-    @route("GET", r"/(?P<kind>customers|subscriptions|invoices|events)/(?P<id>[A-Za-z0-9_]+)")
+    @route("GET", r"/(?P<kind>customers|subscriptions|invoices|events|payment_intents|charges)/(?P<id>[A-Za-z0-9_]+)")
     def retrieve(self, req: Request) -> Response:
         w, now = self.world, self.world.timeline.as_of_ts
         kind, value = req.params["kind"], req.params["id"]
@@ -390,10 +464,16 @@ class StripeApi(Api):
                     return Response.json(cm.subscription_at(c, now))
             if kind == "invoices":
                 k = cm.decode_id("in", value)
-                if k is not None and k // 1024 < w.customer_count():
-                    c = w.customer(k // 1024)
-                    if k % 1024 in cm.invoice_periods(c, now):
-                        return Response.json(cm.invoice(c, k % 1024, now))
+                inv = None if k is None else cm.invoice_of_key(w, k, now)
+                if inv is not None:
+                    return Response.json(inv)
+            if kind in ("payment_intents", "charges"):
+                k = cm.decode_id("pi" if kind == "payment_intents" else "ch", value)
+                p = None if k is None else cm.payment_of_key(w, k, now)
+                if p is not None and kind == "payment_intents" and p.intent_created is not None:
+                    return Response.json(cm.payment_intent(p))
+                if p is not None and kind == "charges" and p.paid_at is not None:
+                    return Response.json(cm.charge(p))
         except StripeError:
             pass
         raise StripeError(404, "invalid_request_error", f"No such {kind[:-1]}: '{value}'", "resource_missing", "id")

@@ -3,7 +3,17 @@
 Everything derives from ``customers.Customer`` and its ``Subscription`` so the
 churn, the cancellation requests (``cancel_at_period_end``), the saves (a
 request reverted), the add-on cross-sell and the planted social retention
-effect show in the data each API serves.
+effect show in the data each API serves.  A one-off buyer
+(``Customer.one_off``, worlds whose ``purchase_model`` is not
+``subscription``) places ``Order``s instead.
+
+Money in Stripe, as a real account shows it: every paid invoice is paid by a
+PaymentIntent and its Charge (the same money three times, linked from the
+invoice by its ``payments``); a one-off order is paid through Checkout (a
+``payment``-mode session pointing at its PaymentIntent), a one-off invoice (no
+``parent``), a PaymentIntent alone, or a legacy Charge without PaymentIntent.
+A subscription sign-up goes through a ``subscription``-mode Checkout Session
+pointing at the subscription and its first invoice.
 
 Laziness: records are built when a page asks for them.  What the APIs must
 *order* by a time that is not monotone in the customer index (HubSpot search
@@ -153,7 +163,8 @@ def stripe_customer(world: "World", c: Customer) -> dict:
         "id": c.stripe_id, "object": "customer",
         "address": {"city": None, "country": c.country, "line1": None, "line2": None, "postal_code": None, "state": None},
         "balance": 0, "created": int(c.signup_at),
-        "currency": "idr" if c.subscription and c.subscription.started_at <= world.timeline.as_of_ts else None,
+        "currency": ("idr" if c.first_purchase_at is not None and c.first_purchase_at <= world.timeline.as_of_ts
+                     else None),
         "default_source": None, "delinquent": False, "description": None, "discount": None,
         "email": stripe_email(c), "invoice_prefix": stable_hex("inv-prefix", c.index, length=8).upper(),
         "invoice_settings": {"custom_fields": None, "default_payment_method": None, "footer": None,
@@ -320,6 +331,275 @@ _LINE_DESCRIPTIONS = {k: f"1 × {p.product_name} (at Rp {p.amount_idr:,} / month
                       for k, p in PRICES.items()}
 
 
+# -- Stripe: one-off orders ------------------------------------------------------------
+# Keys of the money objects (invoice, payment intent, charge, checkout session): a
+# subscription invoice is customer index * 1024 + period; one-off order n is
+# customer index * 1024 + ORDER_KEY_BASE + n.
+ORDER_KEY_BASE = 512
+ORDER_PRODUCT = ("prod_" + stable_hex("product", "order", length=14),
+                 "price_1" + stable_hex("price", "order", length=23))
+CHECKOUT_SECONDS = 240  # a session opens this long before its payment succeeds
+DAY_SECONDS = int(DAY)  # an open Checkout Session expires after a day
+INVOICE_TO_PAYMENT_SECONDS = 120  # a one-off invoice is created, finalized, then paid
+
+
+@dataclass(frozen=True)
+class Order:
+    customer_index: int
+    n: int
+    placed_at: float  # the moment the payment succeeded
+    amount_idr: int  # major units
+    payment: str  # checkout_session | invoice | payment_intent | charge
+
+    @property
+    def key(self) -> int:
+        return self.customer_index * 1024 + ORDER_KEY_BASE + self.n
+
+    @property
+    def amount(self) -> int:  # Stripe minor units
+        return self.amount_idr * IDR_MINOR
+
+
+def orders(world: "World", c: Customer) -> tuple[Order, ...]:
+    """Every one-off order ``c`` ever places (including after the world's now: filter by time)."""
+    return _orders(world, c.index) if c.one_off is not None else ()
+
+
+def orders_by(world: "World", c: Customer, now: float) -> tuple[Order, ...]:
+    return tuple(o for o in orders(world, c) if o.placed_at <= now)
+
+
+@lru_cache(maxsize=50_000)
+def _orders(world: "World", index: int) -> tuple[Order, ...]:
+    c = world.customer(index)
+    planted = world.profile.planted
+    r = rng(world.profile.seed, "orders", index)
+    rate = planted.one_off_orders_per_month_by_plan[c.plan] * (
+        planted.one_off_social_order_rate_ratio if c.is_social else 1.0)
+    median = planted.one_off_order_value_median_idr_by_plan[c.plan]
+    out: list[Order] = []
+    t = c.one_off.first_order_at
+    while t < c.one_off.lapses_at and len(out) < 1024 - ORDER_KEY_BASE:
+        amount = max(1, round(median * math.exp(planted.one_off_order_value_sigma * r.gauss(0.0, 1.0)) / 1000)) * 1000
+        out.append(Order(index, len(out), t, amount, _pick(planted.one_off_payment_mix, r.random())))
+        t += r.expovariate(rate) * MONTH
+    return tuple(out)
+
+
+def order_of_key(world: "World", key: int) -> Order | None:
+    index, n = divmod(key, 1024)
+    if n < ORDER_KEY_BASE or index >= world.customer_count():
+        return None
+    found = orders(world, world.customer(index))
+    return found[n - ORDER_KEY_BASE] if n - ORDER_KEY_BASE < len(found) else None
+
+
+def one_off_invoice_created(o: Order) -> float:
+    return o.placed_at - INVOICE_TO_PAYMENT_SECONDS
+
+
+def order_intent_created(o: Order) -> float | None:
+    """A one-off invoice's intent is created when it is finalized; Checkout's or the app's a minute
+    before it succeeds; a legacy charge has none."""
+    if o.payment == "charge":
+        return None
+    return one_off_invoice_created(o) + 1 if o.payment == "invoice" else o.placed_at - 60
+
+
+def one_off_invoice(c: Customer, o: Order) -> dict:
+    """A one-off invoice (no subscription: ``parent`` null, ``billing_reason`` manual), paid at once."""
+    _, email, prefix, *_ = _billing_constants(c)
+    iid = make_id("in", o.key)
+    created = one_off_invoice_created(o)
+    line = {
+        "id": f"il_{iid[3:]}0", "object": "line_item", "amount": o.amount, "currency": "idr",
+        "description": f"{BRAND['name']} order", "discount_amounts": [], "discountable": True, "discounts": [],
+        "invoice": iid, "livemode": False, "metadata": {},
+        "parent": {"type": "invoice_item_details", "subscription_item_details": None,
+                   "invoice_item_details": {"invoice_item": make_id("ii", o.key), "proration": False,
+                                            "proration_details": {"credited_items": None}, "subscription": None}},
+        "period": {"end": int(created), "start": int(created)},
+        "pricing": {"type": "price_details", "price_details": {"price": ORDER_PRODUCT[1], "product": ORDER_PRODUCT[0]},
+                    "unit_amount_decimal": str(o.amount)},
+        "quantity": 1, "taxes": [],
+    }
+    return {
+        "id": iid, "object": "invoice", "account_country": "ID", "account_name": BRAND["name"],
+        "amount_due": o.amount, "amount_overpaid": 0, "amount_paid": o.amount, "amount_remaining": 0,
+        "amount_shipping": 0, "attempt_count": 1, "attempted": True, "auto_advance": False,
+        "billing_reason": "manual", "collection_method": "charge_automatically", "created": int(created),
+        "currency": "idr", "customer": c.stripe_id, "customer_email": email, "customer_name": c.name,
+        "description": None, "due_date": None, "effective_at": int(created) + 1, "ending_balance": 0,
+        "lines": {"object": "list", "data": [line], "has_more": False, "total_count": 1,
+                  "url": f"/v1/invoices/{iid}/lines"},
+        "livemode": False, "metadata": {}, "number": f"{prefix}-{ORDER_KEY_BASE + o.n + 1:04d}", "parent": None,
+        "period_end": int(created), "period_start": int(created), "starting_balance": 0, "status": "paid",
+        "status_transitions": {"finalized_at": int(created) + 1, "marked_uncollectible_at": None,
+                               "paid_at": int(o.placed_at), "voided_at": None},
+        "subtotal": o.amount, "subtotal_excluding_tax": o.amount, "total": o.amount, "total_discount_amounts": [],
+        "total_excluding_tax": o.amount, "total_taxes": [],
+    }
+
+
+# -- Stripe: the money behind invoices and orders -----------------------------------------
+@dataclass(frozen=True)
+class Payment:
+    """One payment as Stripe records it: a PaymentIntent (unless a legacy charge) and its Charge."""
+
+    key: int
+    customer: Customer
+    amount: int  # minor units
+    intent_created: float | None  # None: a legacy charge without a payment intent
+    paid_at: float | None  # None: not (yet) paid by the world's now
+    description: str
+    invoice_id: str | None
+    checkout_session_id: str | None
+
+
+def payment_of_key(world: "World", key: int, now: float) -> Payment | None:
+    index, n = divmod(key, 1024)
+    if index >= world.customer_count():
+        return None
+    c = world.customer(index)
+    if n >= ORDER_KEY_BASE:
+        o = order_of_key(world, key)
+        if o is None or o.placed_at > now:
+            return None
+        return Payment(key, c, o.amount, order_intent_created(o), o.placed_at, f"{BRAND['name']} order",
+                       make_id("in", key) if o.payment == "invoice" else None,
+                       make_id("cs", key) if o.payment == "checkout_session" else None)
+    if n not in invoice_periods(c, now):
+        return None
+    paid_at = invoice_paid_at(c, n)
+    return Payment(key, c, invoice_amount(c, n), invoice_created(c, n) + 1, paid_at if paid_at <= now else None,
+                   "Subscription creation" if n == 0 else "Subscription update", make_id("in", key), None)
+
+
+def payment_time(world: "World", key: int, now: float, of: str) -> float:
+    """``intent_created`` or ``paid_at`` of payment ``key`` (NaN if absent: no list position matches it)."""
+    p = payment_of_key(world, key, now)
+    t = None if p is None else getattr(p, of)
+    return math.nan if t is None else t
+
+
+def invoice_amount(c: Customer, k: int) -> int:
+    s = c.subscription
+    created = invoice_created(c, k)
+    extra = PRICES[s.add_on].unit_amount if s.add_on and s.add_on_at is not None and s.add_on_at <= created else 0
+    return PRICES[s.plan].unit_amount + extra
+
+
+def payment_intent(p: Payment) -> dict:
+    paid = p.paid_at is not None
+    pid = make_id("pi", p.key)
+    return {
+        "id": pid, "object": "payment_intent", "amount": p.amount, "amount_capturable": 0,
+        "amount_details": {"tip": {}}, "amount_received": p.amount if paid else 0, "application": None,
+        "application_fee_amount": None, "automatic_payment_methods": None, "canceled_at": None,
+        "cancellation_reason": None, "capture_method": "automatic",
+        "client_secret": f"{pid}_secret_{stable_hex('pi-secret', p.key, length=24)}",
+        "confirmation_method": "automatic", "created": int(p.intent_created), "currency": "idr",
+        "customer": p.customer.stripe_id, "description": p.description,
+        "last_payment_error": None, "latest_charge": make_id("ch", p.key) if paid else None, "livemode": False,
+        "metadata": {}, "next_action": None, "on_behalf_of": None,
+        "payment_method": "pm_1" + stable_hex("pm", p.customer.index, length=23),
+        "payment_method_options": {"card": {"request_three_d_secure": "automatic"}}, "payment_method_types": ["card"],
+        "processing": None, "receipt_email": None, "review": None, "setup_future_usage": None, "shipping": None,
+        "statement_descriptor": None, "statement_descriptor_suffix": None,
+        "status": "succeeded" if paid else "requires_payment_method", "transfer_data": None, "transfer_group": None,
+    }
+
+
+def charge(p: Payment) -> dict:
+    """The successful charge of a paid payment (``payment_intent`` null for a legacy charge)."""
+    return {
+        "id": make_id("ch", p.key), "object": "charge", "amount": p.amount, "amount_captured": p.amount,
+        "amount_refunded": 0, "application": None, "application_fee": None, "application_fee_amount": None,
+        "balance_transaction": make_id("txn", p.key),
+        "billing_details": {"address": {"country": p.customer.country}, "email": None, "name": p.customer.name,
+                            "phone": None},
+        "calculated_statement_descriptor": BRAND["name"].upper(), "captured": True, "created": int(p.paid_at),
+        "currency": "idr", "customer": p.customer.stripe_id, "description": p.description, "disputed": False,
+        "failure_code": None, "failure_message": None, "fraud_details": {}, "livemode": False, "metadata": {},
+        "on_behalf_of": None,
+        "outcome": {"network_status": "approved_by_network", "reason": None, "risk_level": "normal",
+                    "seller_message": "Payment complete.", "type": "authorized"},
+        "paid": True, "payment_intent": make_id("pi", p.key) if p.intent_created is not None else None,
+        "payment_method": "pm_1" + stable_hex("pm", p.customer.index, length=23),
+        "receipt_email": None, "receipt_url": None, "refunded": False, "review": None, "shipping": None,
+        "statement_descriptor": None, "statement_descriptor_suffix": None, "status": "succeeded",
+        "transfer_data": None, "transfer_group": None,
+    }
+
+
+def invoice_payments(p: Payment) -> dict:
+    """The invoice's ``payments`` (includable with ``expand[]=data.payments``): its payment intent."""
+    paid = p.paid_at is not None
+    return {
+        "object": "list", "has_more": False, "url": f"/v1/invoice_payments?invoice={p.invoice_id}",
+        "data": [{
+            "id": make_id("inpay", p.key), "object": "invoice_payment", "amount_paid": p.amount if paid else None,
+            "amount_requested": p.amount, "created": int(p.intent_created), "currency": "idr",
+            "invoice": p.invoice_id, "is_default": True, "livemode": False,
+            "payment": {"type": "payment_intent", "payment_intent": make_id("pi", p.key)},
+            "status": "paid" if paid else "open",
+            "status_transitions": {"canceled_at": None, "paid_at": int(p.paid_at) if paid else None},
+        }],
+    }
+
+
+def checkout_session_times(world: "World", c: Customer) -> list[tuple[float, int]]:
+    """(created, key) of every completed Checkout Session of ``c``: sign-up and one-off orders."""
+    out = []
+    if c.subscription is not None:
+        out.append((c.subscription.started_at - CHECKOUT_SECONDS, invoice_key(c.index, 0)))
+    out += [(o.placed_at - CHECKOUT_SECONDS, o.key) for o in orders(world, c) if o.payment == "checkout_session"]
+    return out
+
+
+def checkout_session_created(world: "World", key: int) -> float:
+    """When session ``key`` opened (NaN if there is no such session: no list position matches it)."""
+    index, n = divmod(key, 1024)
+    if index >= world.customer_count():
+        return math.nan
+    c = world.customer(index)
+    if n < ORDER_KEY_BASE:
+        return c.subscription.started_at - CHECKOUT_SECONDS if c.subscription is not None and n == 0 else math.nan
+    o = order_of_key(world, key)
+    return o.placed_at - CHECKOUT_SECONDS if o is not None and o.payment == "checkout_session" else math.nan
+
+
+def checkout_session(world: "World", key: int) -> dict:
+    index, n = divmod(key, 1024)
+    c = world.customer(index)
+    sid = make_id("cs", key)
+    created = checkout_session_created(world, key)
+    if n < ORDER_KEY_BASE:  # the subscription sign-up: pays the first invoice of a new subscription
+        amount = invoice_amount(c, 0)
+        mode, intent, invoice, subscription = "subscription", None, make_id("in", key), subscription_id(index)
+    else:
+        amount = order_of_key(world, key).amount
+        mode, intent, invoice, subscription = "payment", make_id("pi", key), None, None
+    return {
+        "id": sid, "object": "checkout.session", "after_expiration": None, "allow_promotion_codes": None,
+        "amount_subtotal": amount, "amount_total": amount, "automatic_tax": {"enabled": False, "liability": None,
+                                                                              "status": None},
+        "billing_address_collection": None, "cancel_url": None, "client_reference_id": c.app_user_id,
+        "created": int(created), "currency": "idr", "customer": c.stripe_id, "customer_creation": None,
+        "customer_details": {"address": {"country": c.country}, "email": stripe_email(c), "name": c.name,
+                             "phone": None, "tax_exempt": "none", "tax_ids": []},
+        "customer_email": None, "expires_at": int(created) + DAY_SECONDS, "invoice": invoice,
+        "invoice_creation": None, "livemode": False, "locale": None, "metadata": {}, "mode": mode,
+        "payment_intent": intent, "payment_link": None, "payment_method_collection": "if_required",
+        "payment_method_types": ["card"], "payment_status": "paid", "status": "complete",
+        "submit_type": "pay" if mode == "payment" else None, "subscription": subscription,
+        "success_url": "https://www.kopiku.id/terima-kasih", "total_details": {"amount_discount": 0,
+                                                                                "amount_shipping": 0,
+                                                                                "amount_tax": 0},
+        "ui_mode": "hosted", "url": None,
+    }
+
+
 # -- Stripe: subscription events ---------------------------------------------------------
 # Event kinds per subscription, each at most once: key = customer index * 8 + kind.
 EV_CREATED, EV_ADD_ON, EV_SAVE_REQUEST, EV_SAVED, EV_CANCEL_REQUEST, EV_DELETED = range(6)
@@ -378,8 +658,8 @@ def _contact_edit_at(c: Customer) -> float | None:
 
 def contact_lastmodified(c: Customer, now: float) -> float:
     times = [c.signup_at]
-    if c.subscription and c.subscription.started_at <= now:
-        times.append(c.subscription.started_at)
+    if c.first_purchase_at is not None and c.first_purchase_at <= now:
+        times.append(c.first_purchase_at)
     edit = _contact_edit_at(c)
     if edit is not None and edit <= now:
         times.append(edit)
@@ -406,7 +686,7 @@ def contact_properties(c: Customer, now: float, duplicate: bool = False) -> dict
         }
     edit = _contact_edit_at(c)
     handles_known = edit is None or edit <= now
-    customer = c.subscription is not None and c.subscription.started_at <= now
+    customer = c.first_purchase_at is not None and c.first_purchase_at <= now
     return {
         "createdate": iso(c.signup_at), "email": c.email, "firstname": c.first_name, "lastname": c.last_name,
         "hs_object_id": c.hubspot_id, "lastmodifieddate": iso(contact_lastmodified(c, now)),
@@ -434,8 +714,8 @@ def deal_times(c: Customer, deal_id: int) -> tuple[float, float, str]:
     u = uniforms("deal", deal_id)
     if deal_id % 2 == 0:
         created = c.signup_at + u[0] * 7200
-        if s is not None:
-            return created, s.started_at, "closedwon"
+        if c.first_purchase_at is not None:
+            return created, c.first_purchase_at, "closedwon"
         return created, c.signup_at + (5 + 9 * u[1]) * DAY, "closedlost"
     return s.add_on_at - (1 + 6 * u[0]) * DAY, s.add_on_at, "closedwon"
 
@@ -599,8 +879,11 @@ class CommerceIndex:
     contacts: SortedKeys  # lastmodifieddate -> hubspot contact id
     deals: SortedKeys  # hs_lastmodifieddate -> deal id
     subscriptions: SortedKeys  # created -> customer index
-    invoices: SortedKeys  # created -> invoice key
+    invoices: SortedKeys  # created -> invoice key (subscription periods and one-off invoices)
     events: SortedKeys  # created -> event key (last 30 days only)
+    payment_intents: SortedKeys  # created -> payment key
+    charges: SortedKeys  # created -> payment key
+    checkout_sessions: SortedKeys  # created -> payment key
 
 
 _lock = threading.Lock()
@@ -615,7 +898,7 @@ def commerce_index(world: "World") -> CommerceIndex:
 def _build_index(world: "World") -> CommerceIndex:
     now = world.timeline.as_of_ts
     event_floor = now - EVENT_RETENTION
-    ct, ck, dt, dk, st, sk, it, ik, et, ek = ([] for _ in range(10))
+    ct, ck, dt, dk, st, sk, it, ik, et, ek, pt, pk, cht, chk, cst, csk = ([] for _ in range(16))
     for i in range(world.customer_count()):
         c = world.customer(i)
         if c.signup_at > now:
@@ -630,20 +913,60 @@ def _build_index(world: "World") -> CommerceIndex:
             if lm is not None:
                 dt.append(lm)
                 dk.append(d)
+        for o in orders_by(world, c, now):
+            if o.payment == "invoice":
+                it.append(one_off_invoice_created(o))
+                ik.append(o.key)
+            if o.payment != "charge":
+                pt.append(order_intent_created(o))
+                pk.append(o.key)
+            cht.append(o.placed_at)
+            chk.append(o.key)
+            if o.payment == "checkout_session":
+                cst.append(o.placed_at - CHECKOUT_SECONDS)
+                csk.append(o.key)
         s = c.subscription
         if s is None or s.started_at > now:
             continue
         st.append(s.started_at)
         sk.append(i)
+        cst.append(s.started_at - CHECKOUT_SECONDS)
+        csk.append(invoice_key(i, 0))
         for k in invoice_periods(c, now):
             it.append(invoice_created(c, k))
             ik.append(invoice_key(i, k))
+            pt.append(invoice_created(c, k) + 1)
+            pk.append(invoice_key(i, k))
+            if invoice_paid_at(c, k) <= now:
+                cht.append(invoice_paid_at(c, k))
+                chk.append(invoice_key(i, k))
         for kind, t in event_times(c):
             if event_floor <= t <= now:
                 et.append(t)
                 ek.append(i * 8 + kind)
     return CommerceIndex(SortedKeys.build(ct, ck), SortedKeys.build(dt, dk), SortedKeys.build(st, sk),
-                         SortedKeys.build(it, ik), SortedKeys.build(et, ek))
+                         SortedKeys.build(it, ik), SortedKeys.build(et, ek), SortedKeys.build(pt, pk),
+                         SortedKeys.build(cht, chk), SortedKeys.build(cst, csk))
+
+
+def invoice_time(world: "World", key: int) -> float:
+    index, n = divmod(key, 1024)
+    if n >= ORDER_KEY_BASE:
+        return one_off_invoice_created(order_of_key(world, key))
+    return invoice_created(world.customer(index), n)
+
+
+def invoice_of_key(world: "World", key: int, now: float, with_payments: bool = False) -> dict | None:
+    """The invoice ``key`` as it stands at ``now`` (None if it does not exist by then)."""
+    p = payment_of_key(world, key, now)
+    if p is None or p.invoice_id is None:
+        return None
+    index, n = divmod(key, 1024)
+    c = world.customer(index)
+    inv = one_off_invoice(c, order_of_key(world, key)) if n >= ORDER_KEY_BASE else invoice(c, n, now)
+    if with_payments:
+        inv["payments"] = invoice_payments(p)
+    return inv
 
 
 # -- ground truth of this domain ----------------------------------------------------------
@@ -657,6 +980,26 @@ def commerce_truth(world: "World") -> dict:
         "cancellation_reasons": {"requested": "cancellation_requested", "involuntary": "payment_failed"},
         "add_on_share": {"social": 0.30, "non_social": 0.18},
         "hubspot_custom_contact_properties": ["instagram_handle", "app_user_id"],
+        "purchase_model": world.profile.purchase_model,
+        "one_off_orders": _one_off_truth(world),
+    }
+
+
+def _one_off_truth(world: "World") -> dict:
+    """What the one-off buyers did by the world's now: the figures L1/K4/V6 must rebuild."""
+    now = world.timeline.as_of_ts
+    placed = [o for i in range(world.customers_signed_up_by(now)) for o in orders_by(world, world.customer(i), now)]
+    planted = world.profile.planted
+    return {
+        "orders_per_month_by_plan": planted.one_off_orders_per_month_by_plan,
+        "social_order_rate_ratio": planted.one_off_social_order_rate_ratio,
+        "order_value_median_idr_by_plan": planted.one_off_order_value_median_idr_by_plan,
+        "order_value_sigma": planted.one_off_order_value_sigma,
+        "payment_mix": planted.one_off_payment_mix,
+        "orders": len(placed),
+        "buyers": len({o.customer_index for o in placed}),
+        "revenue_idr": sum(o.amount_idr for o in placed),
+        "orders_by_payment": {kind: sum(o.payment == kind for o in placed) for kind in planted.one_off_payment_mix},
     }
 
 

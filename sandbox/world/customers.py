@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sandbox.world.draws import rng, stable_hex, stable_int
+from sandbox.world.draws import rng, stable_hex, stable_int, uniforms
 from sandbox.world.names import ADD_ONS, COUNTRIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PLAN_PRICES_IDR, PLANS, pick
 from sandbox.world.timeline import DAY
 
@@ -40,6 +40,14 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class OneOffBuying:
+    """A customer who orders one-off (a shop's customer): from the first order until they lapse."""
+
+    first_order_at: float
+    lapses_at: float  # no order at or after this time (may lie past the world's now)
+
+
+@dataclass(frozen=True)
 class Customer:
     index: int
     first_name: str
@@ -62,6 +70,7 @@ class Customer:
     subscription: Subscription | None
     newsletter: bool
     duplicate_contact: bool  # the CRM holds a second contact for the same person
+    one_off: OneOffBuying | None = None  # orders one-off instead of subscribing (never both)
 
     @property
     def name(self) -> str:
@@ -83,6 +92,13 @@ class Customer:
     def mailchimp_hash(self) -> str:
         # Mailchimp's subscriber hash: MD5 of the lower-cased email.
         return hashlib.md5(self.email.lower().encode()).hexdigest()
+
+    @property
+    def first_purchase_at(self) -> float | None:
+        """The subscription start or the first one-off order."""
+        if self.subscription is not None:
+            return self.subscription.started_at
+        return self.one_off.first_order_at if self.one_off is not None else None
 
     def churned_by(self, ts: float) -> bool:
         return self.subscription is not None and self.subscription.ends_at <= ts
@@ -144,6 +160,11 @@ def build_customer(world: "World", index: int) -> Customer:
     if is_social:
         engagement = min(1.0, engagement * 1.3)
     subscription = _subscription(world, r, index, plan, signup_at, is_social)
+    one_off = None
+    if subscription is not None and not _subscribes(world, index):
+        # The same draws shape the buyer: first order at the would-be start, lapse at the would-be churn.
+        one_off = OneOffBuying(subscription.started_at, subscription.ends_at)
+        subscription = None
     return Customer(
         index=index,
         first_name=first,
@@ -166,7 +187,16 @@ def build_customer(world: "World", index: int) -> Customer:
         subscription=subscription,
         newsletter=r.random() < 0.6,
         duplicate_contact=r.random() < 0.02,
+        one_off=one_off,
     )
+
+
+def _subscribes(world: "World", index: int) -> bool:
+    """Whether a paying customer subscribes (else orders one-off), by the world's purchase model."""
+    model = world.profile.purchase_model
+    if model == "mixed":
+        return uniforms(world.profile.seed, "subscribes", index)[0] < world.profile.planted.mixed_subscription_share
+    return model == "subscription"
 
 
 def _subscription(world: "World", r, index: int, plan: str, signup_at: float, is_social: bool) -> Subscription | None:

@@ -3,10 +3,20 @@
 ``tiny`` feeds the tests, ``demo`` the README run, ``large`` the benchmarks.
 Rates are per day unless named otherwise; the planted effects are what the
 marts must recover, so they are recorded as ground truth (see ``truth.py``).
+
+The shape of the business is ``Profile.purchase_model``: ``subscription`` (every
+paying customer subscribes: the default worlds), ``one_off`` (a shop: paying
+customers place one-off orders and come back to order again) or ``mixed`` (a
+planted share of paying customers subscribes, the others order).  Each default
+world has ``_one_off`` and ``_mixed`` variants with the same seed and sizes
+(``--sandbox tiny_one_off``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+
+
+PURCHASE_MODELS = ("subscription", "one_off", "mixed")
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,27 @@ class Planted:
     nps_mix_non_social: dict[str, float] = field(
         default_factory=lambda: {"promoter": 0.40, "passive": 0.35, "detractor": 0.25}
     )
+    # One-off orders (purchase_model one_off / mixed): a buyer orders first where a
+    # subscriber would have started, then again after exponential gaps at this monthly
+    # rate by plan (social buyers' rate x the ratio) until they lapse where the
+    # subscription would have churned.  Order values are lognormal around the plan's
+    # median (rupiah, rounded to Rp 1.000).
+    one_off_orders_per_month_by_plan: dict[str, float] = field(
+        default_factory=lambda: {"basic": 0.5, "pro": 0.8, "business": 1.2}
+    )
+    one_off_social_order_rate_ratio: float = 1.25
+    one_off_order_value_median_idr_by_plan: dict[str, int] = field(
+        default_factory=lambda: {"basic": 75_000, "pro": 140_000, "business": 300_000}
+    )
+    one_off_order_value_sigma: float = 0.45
+    # How a one-off order is paid in Stripe: Checkout (session -> payment intent -> charge),
+    # a one-off invoice (invoice -> payment intent -> charge), a payment intent alone, or
+    # a legacy charge with no payment intent.
+    one_off_payment_mix: dict[str, float] = field(
+        default_factory=lambda: {"checkout_session": 0.5, "invoice": 0.3, "payment_intent": 0.15, "charge": 0.05}
+    )
+    # In a mixed world: share of paying customers who subscribe (the others order one-off).
+    mixed_subscription_share: float = 0.5
     # Agents' first-reply times: lognormal, median minutes and sigma.
     agents: tuple[tuple[str, float, float], ...] = (
         ("Sari Wijaya", 12.0, 0.6),
@@ -65,6 +96,11 @@ class Profile:
     competitors: int = 3
     page_size_cap: int = 1000
     planted: Planted = field(default_factory=Planted)
+    purchase_model: str = "subscription"
+
+    def __post_init__(self) -> None:
+        if self.purchase_model not in PURCHASE_MODELS:
+            raise ValueError(f"purchase_model {self.purchase_model!r}: choose one of {PURCHASE_MODELS}")
 
     def with_seed(self, seed: int) -> "Profile":
         return replace(self, seed=seed)
@@ -114,6 +150,12 @@ PROFILES: dict[str, Profile] = {
         competitors=4,
     ),
 }
+
+# The same worlds shaped as a shop (one-off orders only) and as a mix of both.
+PROFILES.update({
+    f"{base}_{model}": replace(PROFILES[base], name=f"{base}_{model}", purchase_model=model)
+    for base in ("tiny", "demo") for model in ("one_off", "mixed")
+})
 
 
 def get_profile(name: str) -> Profile:

@@ -13,9 +13,10 @@ Three kinds of session, each a pure function of the world and an index:
   a day's signups are an index range).  Events before the sign-up are
   anonymous (``distinct_id = "$device:<id>"``), as Mixpanel's simplified ID
   merge records them; the sign-up itself carries ``$user_id``.
-* purchase sessions: the subscription's first purchase and the add-on
-  cross-sell (X6) as ``Purchase`` events with amount, currency and product,
-  for customers with a web identity.
+* purchase sessions: the subscription's first purchase, the add-on
+  cross-sell (X6) and every one-off order (``commerce.orders``) as
+  ``Purchase`` events with amount, currency and product, for customers with a
+  web identity.
 
 Every event has ``$insert_id`` (unique), ``$device_id`` (the stitching key for
 sessionisation) and ``time`` in epoch seconds (UTC).  Pages inside a session
@@ -32,6 +33,8 @@ import random
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
+from sandbox.world.commerce import orders
+from sandbox.world.draws import rng
 from sandbox.world.timeline import DAY
 
 if TYPE_CHECKING:
@@ -332,8 +335,11 @@ def signup_session(world: "World", customer) -> tuple[float, list[tuple[float, d
 
 
 def purchase_session(world: "World", customer, kind: str, t_buy: float) -> tuple[float, list[tuple[float, dict]]]:
-    """A session ending in a ``Purchase``: the plan (subscription start) or the add-on (cross-sell)."""
+    """A session ending in a ``Purchase``: the plan (subscription start), the add-on (cross-sell)
+    or one-off order n (kind ``order:n``)."""
     seed = world.profile.seed
+    if kind.startswith("order:"):
+        return _order_session(world, customer, int(kind[6:]), t_buy)
     r = random.Random((seed << 36) + customer.index * 8 + (3 if kind == "plan" else 4))
     device = _device_of_customer(world, customer, r)
     base = _base(customer.app_user_id, device, customer.app_user_id, customer.country, "web")
@@ -358,6 +364,26 @@ def purchase_session(world: "World", customer, kind: str, t_buy: float) -> tuple
     return t0, events
 
 
+def _order_session(world: "World", customer, n: int, t_buy: float) -> tuple[float, list[tuple[float, dict]]]:
+    order = orders(world, customer)[n]
+    r = rng(world.profile.seed, "order-session", customer.index, n)
+    device = _device_of_customer(world, customer, r)
+    base = _base(customer.app_user_id, device, customer.app_user_id, customer.country, "web")
+    base["$browser"] = _pick(BROWSERS, r.random())
+    channel = _channel(world, r, customer, _group(customer))
+    pages = [PAGES[r.randrange(len(PAGES) - 1)], ("/toko", "Toko"), ("/checkout", "Checkout")]
+    t0 = t_buy - 60 - 40 * len(pages)
+    referrer = _entry(world, r, channel, t0, base)
+    s = _Session(base, t0, r, "%015xo%d" % (r.getrandbits(60), n), False)
+    events, _, _ = _page_views(s, pages, t0, referrer)
+    events = _retimed(events, t0, t_buy)
+    events.append(_emit(s, "Purchase", t_buy, {
+        "$current_url": SITE + "/checkout", "amount": order.amount_idr, "currency": "IDR", "product": "order",
+        "purchase_type": "one_off",
+    }))
+    return t0, events
+
+
 @lru_cache(maxsize=1024)
 def _purchase_chunk(world: "World", chunk: int) -> tuple[list[float], list[tuple[int, str]]]:
     """Purchase moments of customers ``chunk*CHUNK ..``: sorted times and (index, kind)."""
@@ -367,6 +393,8 @@ def _purchase_chunk(world: "World", chunk: int) -> tuple[list[float], list[tuple
     for idx in range(lo, hi):
         c = world.customer(idx)
         sub = c.subscription
+        if c.has_web_identity:
+            items += [(o.placed_at, idx, f"order:{o.n}") for o in orders(world, c)]
         if sub is None or not c.has_web_identity:
             continue
         items.append((sub.started_at, idx, "plan"))
@@ -410,7 +438,10 @@ def sessions(world: "World", since: float, until: float) -> Iterator[tuple[float
 
     def purchases():
         width = DAY / _customers_per_day(world)
-        first_idx = max(0, math.floor((since - 215 * DAY - world.timeline.start_ts) / width))
+        # subscription purchases fall within 215 days of the sign-up; one-off buyers order as long as they stay
+        first_idx = 0
+        if world.profile.purchase_model == "subscription":
+            first_idx = max(0, math.floor((since - 215 * DAY - world.timeline.start_ts) / width))
         last_idx = min(world.customer_count(), math.ceil((until - world.timeline.start_ts) / width) + 1)
         found = []
         for chunk in range(first_idx // CUSTOMER_CHUNK, last_idx // CUSTOMER_CHUNK + 1):

@@ -21,8 +21,11 @@ def _all(sandbox_env, path, **params):
         after = page["data"][-1]["id"]
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.strip("/")) for p in
-                                  ("/customers", "/subscriptions", "/invoices", "/events")])
+OBJECTS = {"/customers": "customer", "/subscriptions": "subscription", "/invoices": "invoice", "/events": "event",
+           "/payment_intents": "payment_intent", "/charges": "charge", "/checkout/sessions": "checkout.session"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.strip("/")) for p in OBJECTS])
 def test_lists_page_newest_first_to_the_end(sandbox_env, path):
     """GIVEN a Stripe list WHEN paged with starting_after = last id
     THEN pages end with has_more false, ids never repeat and created never increases."""
@@ -31,8 +34,7 @@ def test_lists_page_newest_first_to_the_end(sandbox_env, path):
     assert len({r["id"] for r in records}) == len(records)
     created = [r["created"] for r in records]
     assert created == sorted(created, reverse=True)
-    assert all(r["object"] == {"/customers": "customer", "/subscriptions": "subscription",
-                               "/invoices": "invoice", "/events": "event"}[path] for r in records)
+    assert all(r["object"] == OBJECTS[path] for r in records)
 
 
 def test_limit_above_100_is_refused(sandbox_env):
@@ -118,3 +120,77 @@ def test_unknown_starting_after_is_resource_missing(sandbox_env):
     """GIVEN a starting_after id that does not exist WHEN listing THEN 400 resource_missing."""
     resp = _get(sandbox_env, "/subscriptions", starting_after="sub_1doesnotexist0")
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "resource_missing"
+
+
+# -- one-off orders: the money objects of a mixed world ------------------------------------------
+@pytest.fixture(scope="module")
+def mixed_env():
+    """A sandbox over the tiny world shaped as a mix of subscribers and one-off buyers."""
+    from sandbox.launcher import start_sandbox
+    from tests.conftest import TEST_ANCHOR
+
+    with start_sandbox("tiny_mixed", anchor=TEST_ANCHOR) as running:
+        yield running.settings()
+
+
+@pytest.fixture(scope="module")
+def mixed_money(mixed_env) -> dict:
+    return {
+        "invoices": _all(mixed_env, "/invoices", **{"expand[]": "data.payments"}),
+        "intents": {p["id"]: p for p in _all(mixed_env, "/payment_intents")},
+        "charges": {c["id"]: c for c in _all(mixed_env, "/charges")},
+        "sessions": _all(mixed_env, "/checkout/sessions"),
+    }
+
+
+def test_every_paid_invoice_names_the_intent_and_charge_that_paid_it(mixed_money):
+    """GIVEN invoices listed with expand[]=data.payments
+    WHEN each paid invoice's payment is followed to its PaymentIntent and that intent's latest charge
+    THEN the intent succeeded for the invoice's amount and the charge points back at the intent;
+    one-off invoices (parent null, billing_reason manual) are among them."""
+    paid = [i for i in mixed_money["invoices"] if i["status"] == "paid"]
+    assert paid and any(i["parent"] is None and i["billing_reason"] == "manual" for i in paid)
+    for inv in paid:
+        (payment,) = inv["payments"]["data"]
+        intent = mixed_money["intents"][payment["payment"]["payment_intent"]]
+        assert intent["status"] == "succeeded" and intent["amount_received"] == inv["amount_paid"]
+        assert mixed_money["charges"][intent["latest_charge"]]["payment_intent"] == intent["id"]
+
+
+def test_invoices_include_payments_only_when_expanded(mixed_env):
+    """GIVEN the basil invoice shape WHEN invoices are listed without expand THEN no payments field is shown."""
+    page = _get(mixed_env, "/invoices", limit=5).json()
+    assert page["data"] and all("payments" not in inv for inv in page["data"])
+
+
+def test_checkout_sessions_point_at_their_payment(mixed_money):
+    """GIVEN completed Checkout Sessions WHEN read
+    THEN payment-mode sessions point at a succeeded intent of the same amount and carry no invoice,
+    subscription-mode sessions at a subscription and its first invoice and no intent."""
+    by_mode = {"payment": 0, "subscription": 0}
+    for s in mixed_money["sessions"]:
+        by_mode[s["mode"]] += 1
+        assert s["status"] == "complete" and s["payment_status"] == "paid"
+        if s["mode"] == "payment":
+            intent = mixed_money["intents"][s["payment_intent"]]
+            assert intent["status"] == "succeeded" and intent["amount"] == s["amount_total"]
+            assert s["invoice"] is None and s["subscription"] is None
+        else:
+            assert s["payment_intent"] is None and s["subscription"].startswith("sub_")
+            assert s["invoice"].startswith("in_")
+    assert by_mode["payment"] and by_mode["subscription"]
+
+
+def test_legacy_charges_have_no_intent_and_every_other_charge_has_one(mixed_money):
+    """GIVEN charges WHEN read THEN a few legacy charges have no payment intent, the rest name a listed one."""
+    legacy = [c for c in mixed_money["charges"].values() if c["payment_intent"] is None]
+    assert legacy and len(legacy) < len(mixed_money["charges"]) / 5
+    assert all(c["payment_intent"] in mixed_money["intents"]
+               for c in mixed_money["charges"].values() if c["payment_intent"])
+
+
+def test_charges_filter_by_payment_intent(mixed_env, mixed_money):
+    """GIVEN payment_intent=pi WHEN listing charges THEN exactly that intent's charge comes."""
+    intent = next(iter(mixed_money["intents"].values()))
+    (only,) = _get(mixed_env, "/charges", payment_intent=intent["id"]).json()["data"]
+    assert only["id"] == intent["latest_charge"]

@@ -20,7 +20,23 @@ Streams (every list is newest first, paged with ``has_more`` and
 - ``subscriptions``: ``GET /v1/subscriptions?status=all`` with ``created[gte]``
   — new subscriptions as they were when listed.
 - ``invoices``: ``GET /v1/invoices`` with ``created[gte]`` minus a 7-day
-  lookback, so an invoice paid days after it was issued comes back paid.
+  lookback, so an invoice paid days after it was issued comes back paid;
+  ``expand[]=data.payments`` includes each invoice's payments, the only link
+  (since ``basil``) from an invoice to the PaymentIntent or Charge that paid it.
+  Invoices without a subscription (``parent`` null) are one-off orders.
+- ``payment_intents``: ``GET /v1/payment_intents`` with ``created[gte]`` minus
+  a 7-day lookback (an invoice's intent succeeds when the invoice is paid).
+- ``charges``: ``GET /v1/charges`` with ``created[gte]`` minus a 1-day
+  lookback (a charge is created when it is attempted: it carries its outcome);
+  the only record of a legacy payment made without a PaymentIntent.
+- ``checkout_sessions``: ``GET /v1/checkout/sessions`` with ``created[gte]``
+  minus a 2-day lookback (a session may stay open up to 24 hours before it
+  completes): ``payment``-mode sessions name their ``payment_intent``,
+  ``subscription``-mode ones their ``subscription`` and ``invoice``.
+
+Orders (the warehouse's ``int_billing__orders``) are counted once from these:
+an invoice, its PaymentIntent and its Charge are the same money, and so are a
+Checkout Session and its PaymentIntent.
 - ``events``: ``GET /v1/events?type=customer.subscription.*`` with
   ``created[gte]``: created, updated (add-ons, cancellation requests and their
   reversal, i.e. saves: ``previous_attributes.cancel_at_period_end`` true ->
@@ -86,7 +102,8 @@ def _list(name: str, path: str, description: str, lookback: timedelta, start: ti
 SOURCE = Source(
     name="stripe",
     default_base_url="https://api.stripe.com/v1",
-    description="Stripe Billing: customers, subscriptions with add-on items and cancellations, invoices, events.",
+    description="Stripe Billing and Payments: customers, subscriptions with add-on items and cancellations, invoices, "
+                "events, and the one-off payments (payment intents, charges, checkout sessions).",
     auth=StripeSecretKey(username_setting="secret_key"),
     rate_limit=StripeRateLimit(),
     settings=(
@@ -103,8 +120,21 @@ SOURCE = Source(
               "canceled_at, ended_at and cancellation_details as listed; later changes arrive as events.",
               lookback=timedelta(days=1), params={"status": "all"}),
         _list("invoices", "/invoices",
-              "Invoices with amount_paid, status, status_transitions.paid_at and line items per price.",
+              "Invoices (subscription and one-off) with amount_paid, status, status_transitions.paid_at, line items "
+              "per price and payments (the PaymentIntent or Charge that paid each).",
+              lookback=timedelta(days=7), params={"expand[]": "data.payments"}),
+        _list("payment_intents", "/payment_intents",
+              "PaymentIntents with status, amount_received and latest_charge: invoice payments, Checkout and "
+              "direct payments alike.",
               lookback=timedelta(days=7)),
+        _list("charges", "/charges",
+              "Charges with status, paid, amount_captured, amount_refunded and payment_intent (null for a legacy "
+              "charge made without a PaymentIntent).",
+              lookback=timedelta(days=1)),
+        _list("checkout_sessions", "/checkout/sessions",
+              "Checkout Sessions with mode, status, payment_status, amount_total and the payment_intent "
+              "(payment mode) or subscription and invoice (subscription mode) they produced.",
+              lookback=timedelta(days=2)),
         _list("events", "/events",
               "customer.subscription.created/updated/deleted events with the subscription after the change "
               "and previous_attributes (cancel_at_period_end true -> false is a save). Retained 30 days by Stripe.",

@@ -10,7 +10,7 @@ from tests.conftest import TEST_NOW
 from tests.extractors.sources.harness import assert_landed_once, dbt_build, load_all, load_one, query, sandbox_clock
 
 SOURCE = get_source("stripe")
-STREAMS = ("customers", "subscriptions", "invoices", "events")
+STREAMS = ("customers", "subscriptions", "invoices", "events", "payment_intents", "charges", "checkout_sessions")
 
 
 @pytest.fixture
@@ -66,3 +66,22 @@ def test_staging_builds_with_unique_keys_and_major_units(first_load, warehouse_p
     assert rows == keys == first_load["subscriptions"].records
     prices = {p for (p,) in query(warehouse_path, "select distinct unit_amount from staging.stg_stripe__subscription_items")}
     assert prices <= {99000, 249000, 799000, 49000, 149000}
+
+
+def test_every_paid_invoice_names_its_payment_intent(first_load, warehouse_path):
+    """GIVEN invoices read with expand[]=data.payments and the payment intents
+    WHEN the Stripe staging models build
+    THEN every paid invoice has one paid invoice payment naming a listed, succeeded intent of its amount."""
+    proc = dbt_build(warehouse_path, "staging.stripe")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    [(paid, linked)] = query(warehouse_path, """
+        select count(*), count(intents.payment_intent_id)
+        from staging.stg_stripe__invoices as invoices
+        left join staging.stg_stripe__invoice_payments as payments
+            on payments.invoice_id = invoices.invoice_id and payments.status = 'paid'
+        left join staging.stg_stripe__payment_intents as intents
+            on intents.payment_intent_id = payments.payment_intent_id
+            and intents.is_succeeded and intents.amount_received = invoices.amount_paid
+        where invoices.status = 'paid'
+    """)
+    assert paid > 0 and linked == paid

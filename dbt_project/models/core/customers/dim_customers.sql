@@ -1,6 +1,8 @@
 {#- One row per customer (int_identity__customers): where they live, when they
-    signed up and first paid, which plan they started on, and whether and since
-    when they are social (METRICS.md X).  first_plan is the matching stratum of the
+    signed up and first purchased (the start of their first subscription or their
+    first order, whichever came first - METRICS.md L1 counts customers "paying, or
+    with an order"), which plan they started on, and whether and since when they are
+    social (METRICS.md X).  first_plan is the matching stratum of the
     control group: the plan of the first subscription, or for a customer who never
     paid, the plan of the first new-business HubSpot deal (its amount matched to a
     plan's monthly price in the Stripe catalogue seen in subscription items). -#}
@@ -28,6 +30,13 @@ subscriptions as (
 as_of as (
 
     select * from {{ ref('int_billing__as_of') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+    where customer_id is not null
 
 ),
 
@@ -87,11 +96,38 @@ customer_subscriptions as (
         arg_min(subscription_id, (started_at_utc, subscription_id)) as first_subscription_id,
         arg_min(currency, (started_at_utc, subscription_id)) as currency,
         min(started_at_utc) as first_purchase_at_utc,
-        {{ to_local('min(started_at_utc)') }} as first_purchase_at_local,
         arg_max(plan, (started_at_utc, subscription_id)) filter (where is_active) as current_plan,
         bool_or(is_active) as is_active_subscriber,
     from subscriptions
     group by customer_id
+
+),
+
+customer_orders as (
+
+    select
+        customer_id,
+        min(ordered_at_utc) as first_order_at_utc,
+        arg_min(currency, (ordered_at_utc, order_id)) as currency,
+        count(*) as order_count,
+        count(*) filter (where not is_subscription_order) as one_off_order_count,
+    from orders
+    group by customer_id
+
+),
+
+first_purchases as (
+
+    select
+        customers.customer_id,
+        least(customer_subscriptions.first_purchase_at_utc, customer_orders.first_order_at_utc) as first_purchase_at_utc,
+        case
+            when customer_subscriptions.first_purchase_at_utc is not null then 'subscription'
+            when customer_orders.first_order_at_utc is not null then 'one_off'
+        end as purchase_kind,
+    from customers
+    left join customer_subscriptions on customer_subscriptions.customer_id = customers.customer_id
+    left join customer_orders on customer_orders.customer_id = customers.customer_id
 
 ),
 
@@ -111,10 +147,14 @@ final as (
         customer_subscriptions.current_plan,
         coalesce(customer_subscriptions.is_active_subscriber, false) as is_active_subscriber,
         customer_subscriptions.first_subscription_id,
-        customer_subscriptions.first_purchase_at_utc,
-        cast(customer_subscriptions.first_purchase_at_local as date) as first_purchase_date,
-        cast(date_trunc('month', customer_subscriptions.first_purchase_at_local) as date) as first_purchase_month,
-        customer_subscriptions.currency,
+        first_purchases.purchase_kind,
+        first_purchases.first_purchase_at_utc,
+        cast({{ to_local('first_purchases.first_purchase_at_utc') }} as date) as first_purchase_date,
+        cast(date_trunc('month', {{ to_local('first_purchases.first_purchase_at_utc') }}) as date) as first_purchase_month,
+        customer_orders.first_order_at_utc,
+        coalesce(customer_orders.order_count, 0) as order_count,
+        coalesce(customer_orders.one_off_order_count, 0) as one_off_order_count,
+        coalesce(customer_subscriptions.currency, customer_orders.currency) as currency,
         coalesce(social_status.is_social_customer, false) as is_social_customer,
         social_status.social_since_utc,
         cast({{ to_local('social_status.social_since_utc') }} as date) as social_since_date,
@@ -123,6 +163,8 @@ final as (
     cross join as_of
     left join social_status on social_status.customer_id = customers.customer_id
     left join customer_subscriptions on customer_subscriptions.customer_id = customers.customer_id
+    left join customer_orders on customer_orders.customer_id = customers.customer_id
+    left join first_purchases on first_purchases.customer_id = customers.customer_id
     left join first_deals on first_deals.customer_id = customers.customer_id
 
 )

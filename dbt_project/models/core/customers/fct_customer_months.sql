@@ -2,7 +2,9 @@
     as-of month (int_billing__as_of; the as-of month is partial and its "end" is
     the as-of moment).  A table, not incremental: a month's values change after it
     closes (a save is inferred from a later renewal invoice, a late payment lands,
-    Stripe events arrive up to 30 days late). -#}
+    Stripe events arrive up to 30 days late).  A customer is active in a month when
+    subscribed at some moment of it or with an order paid in it (fct_orders: a paid
+    invoice or a one-off payment); revenue is what their orders paid in the month. -#}
 with
 
 customers as (
@@ -31,9 +33,9 @@ history as (
 
 ),
 
-invoices as (
+orders as (
 
-    select * from {{ ref('fct_invoices') }}
+    select * from {{ ref('fct_orders') }}
     where customer_id is not null
 
 ),
@@ -111,17 +113,17 @@ history_months as (
 
 ),
 
-invoice_months as (
+order_months as (
 
     select
         customer_id,
-        cast(date_trunc('month', {{ to_local('paid_at_utc') }}) as date) as month,
-        sum(amount_paid) as revenue_in_month,
-        count(*) as paid_invoice_count,
-    from invoices
-    where paid_at_utc is not null
-        and amount_paid > 0
-    group by customer_id, month
+        order_month as month,
+        sum(amount) as revenue_in_month,
+        count(*) as orders_in_month,
+        count(*) filter (where order_source = 'invoice') as paid_invoice_count,
+        count(*) filter (where not is_subscription_order) as one_off_orders_in_month,
+    from orders
+    group by customer_id, order_month
 
 ),
 
@@ -136,9 +138,11 @@ final as (
         coalesce(subscription_months.is_active_at_month_start, false) as is_active_at_month_start,
         coalesce(subscription_months.is_active_at_month_end, false) as is_active_at_month_end,
         coalesce(subscription_months.is_subscribed_in_month, false)
-            or coalesce(invoice_months.paid_invoice_count, 0) > 0 as is_paying_in_month,
-        coalesce(invoice_months.revenue_in_month, 0) as revenue_in_month,
-        coalesce(invoice_months.paid_invoice_count, 0) as paid_invoice_count,
+            or coalesce(order_months.orders_in_month, 0) > 0 as is_paying_in_month,
+        coalesce(order_months.revenue_in_month, 0) as revenue_in_month,
+        coalesce(order_months.orders_in_month, 0) as orders_in_month,
+        coalesce(order_months.one_off_orders_in_month, 0) as one_off_orders_in_month,
+        coalesce(order_months.paid_invoice_count, 0) as paid_invoice_count,
         months.currency,
         cast(coalesce(history_months.mrr_at_month_end, 0) as decimal(18, 2)) as mrr_at_month_end,
         coalesce(subscription_months.has_subscription_ended_in_month, false)
@@ -157,9 +161,9 @@ final as (
     left join history_months
         on history_months.customer_id = months.customer_id
         and history_months.month = months.month
-    left join invoice_months
-        on invoice_months.customer_id = months.customer_id
-        and invoice_months.month = months.month
+    left join order_months
+        on order_months.customer_id = months.customer_id
+        and order_months.month = months.month
 
 )
 

@@ -275,6 +275,15 @@ final as (
         customer_months.is_active_at_month_end,
         customer_months.churned_in_month,
         customer_months.is_paying_in_month,
+        -- retention via activity (subscribed or ordered): was the customer active the month before?
+        coalesce(
+            lag(customer_months.is_paying_in_month) over (
+                partition by customer_months.customer_id order by customer_months.month
+            ),
+            false
+        ) as was_paying_in_previous_month,
+        customer_months.orders_in_month,
+        customer_months.one_off_orders_in_month,
         customer_months.revenue_in_month,
         cast(customer_months.revenue_in_month * coalesce(plan_margin.gross_margin, default_margin.gross_margin)
             as decimal(18, 2)) as gross_profit_in_month,

@@ -23,9 +23,12 @@
     {'metric_id': 'X1', 'measure': 'retention_rate', 'statistic': 'proportion', 'unit': 'fraction', 'money': none,
      'filter': 'is_active_at_month_start', 'value': 'is_active_at_month_end::int',
      'definition': 'L3 over one month by group: customer-months active at month end / customer-months active at month start (complete months).'},
+    {'metric_id': 'X1', 'measure': 'activity_retention_rate', 'statistic': 'proportion', 'unit': 'fraction', 'money': none,
+     'filter': 'was_paying_in_previous_month', 'value': 'is_paying_in_month::int',
+     'definition': 'Retention via activity (L1 active: subscribed at some moment of the month, or ordered in it) by group: customer-months active in the previous month that are active in this month / customer-months active in the previous month (complete months). Works for subscribers and one-off buyers alike.'},
     {'metric_id': 'X1', 'measure': 'revenue_per_paying_month', 'statistic': 'mean', 'unit': 'currency', 'money': 'revenue',
      'filter': 'is_paying_in_month', 'value': 'revenue_in_month',
-     'definition': 'Average monthly revenue: invoice revenue paid in the month / paying customer-months (complete months).'},
+     'definition': 'Average monthly revenue: order revenue (paid invoices and one-off payments) paid in the month / active customer-months (complete months).'},
     {'metric_id': 'X1', 'measure': 'gross_profit_per_paying_month', 'statistic': 'mean', 'unit': 'currency', 'money': 'revenue',
      'filter': 'is_paying_in_month', 'value': 'gross_profit_in_month',
      'definition': 'Average monthly gross profit: revenue x gross margin of the first plan (seed gross_margin) / paying customer-months (complete months); the numerator of predictive CLV.'},
@@ -264,6 +267,7 @@ customer_totals as (
         sum(revenue_in_month)::double as revenue_to_date,
         sum(add_on_purchases) > 0 as has_cross_sell,
         sum(cross_sell_mrr)::double as cross_sell_mrr,
+        sum(one_off_orders_in_month) >= 2 as has_repeat_purchase,
     from customer_months
     group by customer_id
     having bool_or(is_paying_in_month)
@@ -340,6 +344,25 @@ customer_measures as (
         sum(cross_sell_mrr),
     from labelled_customers
     cross join currencies
+    group by group_label
+
+    union all
+
+    select
+        'X6',
+        'repeat_purchase_rate',
+        'proportion',
+        'fraction',
+        'customer',
+        null,
+        'Repeat purchase (the one-off shop''s cross-sell): customers with two or more one-off orders (fct_orders without a subscription) / customers who ever paid; group as of the as-of date.',
+        group_label,
+        count(*),
+        count(*),
+        avg(has_repeat_purchase::int),
+        var_samp(has_repeat_purchase::int),
+        sum(has_repeat_purchase::int),
+    from labelled_customers
     group by group_label
 
 ),

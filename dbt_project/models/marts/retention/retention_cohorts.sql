@@ -1,10 +1,11 @@
 {#- L1 retention cohorts: one row per first-purchase cohort month and month number k
     (0 = the cohort month) up to the as-of month.  A customer is retained in month k
-    when paying in it (fct_customer_months.is_paying_in_month: a subscription active
-    at some moment of the month, or an invoice paid in it).  The cohort is the month
-    of first purchase (the start of the first subscription); customers who never paid
-    belong to no cohort.  Month 0 is 1 by construction (the first subscription is
-    active in the month it starts). -#}
+    when active in it (fct_customer_months.is_paying_in_month: a subscription active
+    at some moment of the month, or an order paid in it - a paid invoice or a one-off
+    payment).  The cohort is the month of first purchase (the start of the first
+    subscription or the first order, dim_customers); customers who never paid belong
+    to no cohort.  Month 0 is 1 by construction (the first purchase falls in it), for
+    a subscription business, a shop selling one-off orders and a mix alike. -#}
 with
 
 customer_months as (

@@ -1,5 +1,11 @@
 {#- Per customer, as of the as-of date: K4 CLV (historical and predictive), K5
     engagement score of the last 30 days and K6 health score, with every component.
+    K4 has two predictive models, picked by dim_customers.purchase_kind: a customer who
+    ever subscribed - average monthly revenue x gross margin / monthly churn of the
+    plan (METRICS.md K4); a one-off buyer, who has no subscription to churn from -
+    purchase frequency: average order value x orders per month observed (orders /
+    months from the first-purchase month to the as-of month, both counted) x the
+    horizon (seed clv_horizon) x gross margin.
     The "last 30 days" are the 30 local dates ending on the as-of date (as_of_date - 29
     to as_of_date).  Customers with no activity score 0 on K5, not NULL. -#}
 with
@@ -85,6 +91,13 @@ health_weights as (
 gross_margins as (
 
     select * from {{ ref('gross_margin') }}
+
+),
+
+purchase_frequency_horizon as (
+
+    select horizon_months from {{ ref('clv_horizon') }}
+    where clv_model = 'purchase_frequency'
 
 ),
 
@@ -193,6 +206,7 @@ revenue as (
         customer_id,
         sum(revenue_in_month) as historical_revenue,
         count(*) filter (where revenue_in_month > 0) as revenue_months,
+        sum(orders_in_month) as orders,
     from customer_months
     group by customer_id
 
@@ -288,11 +302,23 @@ components as (
         period.as_of_date,
         period.period_start_date,
         -- K4
+        case customers.purchase_kind
+            when 'subscription' then 'subscription'
+            when 'one_off' then 'purchase_frequency'
+        end as clv_model,
         coalesce(revenue.historical_revenue, 0) as historical_clv,
         coalesce(revenue.revenue_months, 0) as revenue_months,
         {{ safe_ratio('revenue.historical_revenue', 'revenue.revenue_months') }} as avg_monthly_revenue,
         coalesce(plan_margin.gross_margin, default_margin.gross_margin) as gross_margin,
-        plan_churn.monthly_churn_rate,
+        case when customers.purchase_kind = 'subscription' then plan_churn.monthly_churn_rate end
+            as monthly_churn_rate,
+        coalesce(revenue.orders, 0) as orders_to_date,
+        {{ safe_ratio('revenue.historical_revenue', 'revenue.orders') }} as avg_order_value,
+        case when customers.purchase_kind = 'one_off' then
+            revenue.orders / (datediff('month', customers.first_purchase_month, period.as_of_month) + 1)
+        end as orders_per_month,
+        case when customers.purchase_kind = 'one_off' then purchase_frequency_horizon.horizon_months end
+            as clv_horizon_months,
         -- K5
         coalesce(engagement.engagement_score, 0) as engagement_score,
         coalesce(engagement.web_sessions, 0) as web_sessions_30d,
@@ -307,11 +333,13 @@ components as (
         case
             when customers.is_active_subscriber and coalesce(unpaid_invoices.unpaid_invoices, 0) = 0 then 'paid_up'
             when customers.is_active_subscriber then 'unpaid_invoice'
+            when customers.purchase_kind = 'one_off' then 'one_off'
             when customers.first_purchase_at_utc is not null then 'churned'
             else 'never_paid'
         end as payment_status,
     from customers
     cross join period
+    cross join purchase_frequency_horizon
     left join revenue on revenue.customer_id = customers.customer_id
     left join gross_margins as plan_margin on plan_margin.plan = coalesce(customers.current_plan, customers.first_plan)
     left join gross_margins as default_margin on default_margin.plan = 'default'
@@ -332,7 +360,9 @@ component_scores as (
         components.latest_nps_score / 10.0 as health_nps_score,
         components.recent_csat_satisfied_share as health_csat_score,
         greatest(0.0, 1.0 - components.open_complaints / complaints_weight.saturation) as health_complaints_score,
-        case when components.payment_status = 'paid_up' then 1.0 else 0.0 end as health_payment_score,
+        -- a one-off buyer owes nothing between orders: payment status does not apply (NULL, its weight drops out)
+        case components.payment_status when 'paid_up' then 1.0 when 'one_off' then null else 0.0 end
+            as health_payment_score,
         engagement_weight.weight as engagement_weight,
         nps_weight.weight as nps_weight,
         csat_weight.weight as csat_weight,
@@ -362,7 +392,17 @@ final as (
         cast(avg_monthly_revenue as decimal(18, 2)) as avg_monthly_revenue,
         gross_margin,
         monthly_churn_rate,
-        cast(avg_monthly_revenue * gross_margin / nullif(monthly_churn_rate, 0) as decimal(18, 2)) as predictive_clv,
+        clv_model,
+        orders_to_date,
+        cast(avg_order_value as decimal(18, 2)) as avg_order_value,
+        orders_per_month,
+        clv_horizon_months,
+        cast(
+            case clv_model
+                when 'subscription' then avg_monthly_revenue * gross_margin / nullif(monthly_churn_rate, 0)
+                when 'purchase_frequency' then avg_order_value * orders_per_month * clv_horizon_months * gross_margin
+            end as decimal(18, 2)
+        ) as predictive_clv,
         period_start_date as engagement_period_start_date,
         engagement_score,
         web_sessions_30d,
