@@ -4,9 +4,10 @@
     only each post's latest counts, so this reads the append-only raw streams, where
     every nightly re-fetch within the extractors' lookback window is one row: the
     history E11 (like growth between daily snapshots) needs. A post has a row only on
-    days it was fetched. Every imported version of an exported post (raw files__posts)
-    is a snapshot on the local day of its counted_at (else of its import), the latest
-    per day; on a day the API also fetched the post, the API's snapshot wins. A view, so the incremental fct_social_post_daily_metrics'
+    days it was fetched. A post only exports have (int_social__posts source 'export')
+    has a snapshot per imported version (raw files__posts) on the local day of its
+    counted_at (else of its import), the latest per day; a post the API has keeps the
+    API's snapshots only, so one post's history never mixes two sources. A view, so the incremental fct_social_post_daily_metrics'
     date filter reaches the raw scans instead of re-reading all history. -#}
 with
 
@@ -310,22 +311,11 @@ exported_conformed as (
 
 ),
 
-exported_snapshots as (
-
-    select exported.*
-    from exported_conformed as exported
-    anti join snapshots
-        on snapshots.platform = exported.platform
-        and snapshots.post_id = exported.post_id
-        and snapshots.snapshot_date = exported.snapshot_date
-
-),
-
 all_snapshots as (
 
     select * exclude (extracted_at) from api_snapshots
     union all by name
-    select * from exported_snapshots
+    select * from exported_conformed
 
 ),
 
@@ -357,7 +347,7 @@ final as (
         snapshots.link_clicks,
         snapshots.interactions,
         snapshots.public_interactions,
-        -- api, or export (a day only an export counted).
+        -- api, or export (a snapshot of a post only exports have).
         snapshots.source,
         -- When an exported snapshot was imported (NULL for the API's).
         snapshots.imported_at_utc,
@@ -366,6 +356,7 @@ final as (
     inner join posts
         on posts.platform = snapshots.platform
         and posts.post_id = snapshots.post_id
+        and posts.source = snapshots.source
 
 )
 
