@@ -32,6 +32,7 @@ final as (
         accounts.latest_followers,
         accounts.first_snapshot_date,
         accounts.latest_snapshot_date,
+        accounts.source,
     from accounts
     left join tracked_competitors
         on tracked_competitors.platform = accounts.platform

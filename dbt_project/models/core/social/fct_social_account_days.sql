@@ -11,21 +11,68 @@
     published (E5), comments received, mentions (E12) and distinct participants (E14).
     Incremental: a night re-reads the lookback days and every older day that received a
     record since the last run (a day's row depends on that day's records only, so this
-    gives what a full refresh gives even for late or re-stated data). Interactions on a
+    gives what a full refresh gives even for late or re-stated data), and the days a
+    new record adds to an account's span (an imported history before its first built
+    day, a new account): those have rows without records of their own. Interactions on a
     day's posts are not here - they keep growing after the day - but in the marts, from
     fct_social_posts. -#}
 with
+
+{% if is_incremental() %}
+new_loads as (
+
+    select account_key, account_date
+    from {{ ref('int_social__account_day_loads') }}
+    where loaded_at_utc > (select max(loaded_through_at_utc) from {{ this }})
+
+),
+
+built_spans as (
+
+    select account_key, min(account_date) as first_date, max(account_date) as last_date
+    from {{ this }}
+    group by account_key
+
+),
+
+-- Days between a new record and the account's built span (all its days when none is built).
+span_extensions as (
+
+    select
+        new_loads.account_key,
+        min(new_loads.account_date) as new_first_date,
+        max(new_loads.account_date) as new_last_date,
+        any_value(built_spans.first_date) as built_first_date,
+        any_value(built_spans.last_date) as built_last_date,
+    from new_loads
+    left join built_spans on built_spans.account_key = new_loads.account_key
+    group by new_loads.account_key
+
+),
+
+reread_days as (
+
+    select account_date from new_loads
+    union
+    select cast(unnest(generate_series(
+        new_first_date, coalesce(built_first_date - 1, new_last_date), interval 1 day
+    )) as date)
+    from span_extensions
+    where built_first_date is null or new_first_date < built_first_date
+    union
+    select cast(unnest(generate_series(built_last_date + 1, new_last_date, interval 1 day)) as date)
+    from span_extensions
+    where new_last_date > built_last_date
+
+),
+{% endif %}
 
 account_days as (
 
     select * from {{ ref('int_social__account_daily') }}
     where {{ incremental_window('account_date') }}
     {% if is_incremental() %}
-        or account_date in (
-            select account_date
-            from {{ ref('int_social__account_day_loads') }}
-            where loaded_at_utc > (select max(loaded_through_at_utc) from {{ this }})
-        )
+        or account_date in (select account_date from reread_days)
     {% endif %}
 
 ),

@@ -1,7 +1,8 @@
 {#- One row per post (own and competitors', every platform) with its latest counters
     (E6, E7, E9, V5 inputs). A table, not incremental: a post's counters keep changing
     after publication (late likes), so old rows must be restated; the day-by-day
-    history is fct_social_post_daily_metrics. -#}
+    history is fct_social_post_daily_metrics. Posts only an export has are here too
+    (source 'export'); for a post both know, the API's row wins. -#}
 with
 
 posts as (
@@ -41,6 +42,8 @@ final as (
         interactions,
         public_interactions,
         metrics_extracted_at,
+        metrics_counted_at_utc,
+        source,
     from posts
 
 )

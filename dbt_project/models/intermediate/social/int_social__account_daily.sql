@@ -8,7 +8,10 @@
     Instagram follower_count) are the platform's own daily values and stay on the day
     the platform reports them for (a daily total cannot be re-cut at another midnight).
     NULL means not reported: Instagram reports no unfollows, X neither follows nor
-    unfollows, and comments on competitors' posts are not collected. A view, so the
+    unfollows, and comments on competitors' posts are not collected. An exported
+    followers history (stg_files__followers) fills what the APIs do not serve (days
+    before the first run, Instagram's totals): per value, the API's wins on a day both
+    know. A view, so the
     incremental fct_social_account_days' date filter reaches the scans below. -#}
 with
 
@@ -81,6 +84,12 @@ x_users as (
 x_competitor_users as (
 
     select * from {{ ref('stg_x__competitor_users') }}
+
+),
+
+exported_followers as (
+
+    select * from {{ ref('stg_files__followers') }}
 
 ),
 
@@ -189,14 +198,17 @@ final as (
         spine.account_id,
         spine.is_own,
         spine.account_date,
-        -- The platform's end-of-day count where it reports one, else the day's last snapshot.
-        coalesce(insights.followers_count, snapshots.followers_count) as followers,
+        -- The platform's end-of-day count where it reports one, else the day's last
+        -- snapshot, else the export's.
+        coalesce(insights.followers_count, snapshots.followers_count, exported_followers.followers_count)
+            as followers,
         case
             when insights.followers_count is not null then 'insights'
             when snapshots.followers_count is not null then 'snapshot'
+            when exported_followers.followers_count is not null then 'export'
         end as followers_source,
-        insights.new_follows,
-        insights.unfollows,
+        coalesce(insights.new_follows, exported_followers.new_follows) as new_follows,
+        coalesce(insights.unfollows, exported_followers.unfollows) as unfollows,
         coalesce(posts_by_day.posts_published, 0) as posts_published,
         -- Others' comments are collected on own Instagram and Facebook posts only (replies
         -- to X posts are not), mentions on X for every account.
@@ -219,6 +231,9 @@ final as (
     left join insights
         on insights.platform || ':' || insights.account_id = spine.account_key
         and insights.metric_date = spine.account_date
+    left join exported_followers
+        on exported_followers.account_key = spine.account_key
+        and exported_followers.account_date = spine.account_date
     left join posts_by_day
         on posts_by_day.account_key = spine.account_key
         and posts_by_day.account_date = spine.account_date

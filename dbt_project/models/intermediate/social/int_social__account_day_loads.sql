@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 {#- Every source record that feeds an account-day, reduced to (account, local day, when it
     was loaded): posts by publication day, others' messages by the day written, account
-    snapshots by snapshot day, daily insights by the day they describe. The incremental
+    snapshots by snapshot day, daily insights by the day they describe, exported
+    followers history by its day (loaded when imported). The incremental
     fct_social_account_days re-reads the days that received a record since its last run,
     however old (a late comment, a re-stated insight), besides its lookback days; the
     account's first and last days here bound its day spine in int_social__account_daily. -#}
@@ -67,6 +68,12 @@ x_competitor_users as (
 
 ),
 
+exported_followers as (
+
+    select * from {{ ref('stg_files__followers') }}
+
+),
+
 loads as (
 
     select account_key, published_date as account_date, 'post' as record_kind,
@@ -94,6 +101,8 @@ loads as (
     from instagram_account_insights
     union all
     select 'facebook:' || page_id, metric_date, 'insight', timezone('UTC', extracted_at) from facebook_page_insights
+    union all
+    select account_key, account_date, 'followers_export', timezone('UTC', extracted_at) from exported_followers
 
 ),
 

@@ -4,7 +4,10 @@
     only each post's latest counts, so this reads the append-only raw streams, where
     every nightly re-fetch within the extractors' lookback window is one row: the
     history E11 (like growth between daily snapshots) needs. A post has a row only on
-    days it was fetched. A view, so the incremental fct_social_post_daily_metrics'
+    days it was fetched. A post only exports have (int_social__posts source 'export')
+    has a snapshot per imported version (raw files__posts) on the local day of its
+    counted_at (else of its import), the latest per day; a post the API has keeps the
+    API's snapshots only, so one post's history never mixes two sources. A view, so the incremental fct_social_post_daily_metrics'
     date filter reaches the raw scans instead of re-reading all history. -#}
 with
 
@@ -183,6 +186,50 @@ facebook as (
 
 ),
 
+exported_posts as (
+
+    select
+        {{ files_text('platform') }} as platform,
+        {{ files_text('post_id') }} as post_id,
+        coalesce({{ files_utc('counted_at') }}, timezone('UTC', extracted_at)) as counted_at_utc,
+        {%- for count in ['likes', 'comments', 'shares', 'saves', 'reach', 'impressions', 'views', 'link_clicks'] %}
+        cast({{ files_text(count) }} as bigint) as {{ count }},
+        {%- endfor %}
+        batch_id,
+        extracted_at,
+    from {{ source('files', 'posts') }}
+
+),
+
+exported as (
+
+    select
+        platform,
+        post_id,
+        cast({{ to_local('counted_at_utc') }} as date) as snapshot_date,
+        counted_at_utc,
+        timezone('UTC', extracted_at) as imported_at_utc,
+        likes,
+        comments,
+        shares,
+        saves,
+        case when platform = 'facebook' then likes end as reactions,
+        case when platform = 'x' then comments end as replies,
+        case when platform = 'x' then shares end as reposts,
+        cast(null as bigint) as quotes,
+        case when platform = 'x' then saves end as bookmarks,
+        reach,
+        impressions,
+        views,
+        link_clicks,
+    from exported_posts
+    qualify row_number() over (
+        partition by platform, post_id, snapshot_date
+        order by counted_at_utc desc, batch_id desc
+    ) = 1
+
+),
+
 x_all as (
 
     select record, snapshot_date, extracted_at from x_tweets
@@ -232,6 +279,46 @@ snapshots as (
 
 ),
 
+api_snapshots as (
+
+    select
+        *,
+        timezone('UTC', extracted_at) as snapshot_at_utc,
+        cast(null as bigint) as link_clicks,
+        cast(null as timestamp) as imported_at_utc,
+        'api' as source,
+    from snapshots
+
+),
+
+exported_conformed as (
+
+    select
+        * exclude (counted_at_utc),
+        counted_at_utc as snapshot_at_utc,
+        case platform
+            when 'instagram' then {{ social_interactions('instagram') }}
+            when 'facebook' then {{ social_interactions('facebook') }}
+            when 'x' then {{ social_interactions('x') }}
+        end as interactions,
+        case platform
+            when 'instagram' then {{ social_public_interactions('instagram') }}
+            when 'facebook' then {{ social_public_interactions('facebook') }}
+            when 'x' then {{ social_public_interactions('x') }}
+        end as public_interactions,
+        'export' as source,
+    from exported
+
+),
+
+all_snapshots as (
+
+    select * exclude (extracted_at) from api_snapshots
+    union all by name
+    select * from exported_conformed
+
+),
+
 final as (
 
     select
@@ -244,7 +331,7 @@ final as (
         posts.is_own,
         posts.published_date,
         snapshots.snapshot_date,
-        timezone('UTC', snapshots.extracted_at) as snapshot_at_utc,
+        snapshots.snapshot_at_utc,
         snapshots.likes,
         snapshots.comments,
         snapshots.shares,
@@ -257,14 +344,19 @@ final as (
         snapshots.reach,
         snapshots.impressions,
         snapshots.views,
-        cast(null as bigint) as link_clicks,
+        snapshots.link_clicks,
         snapshots.interactions,
         snapshots.public_interactions,
-    from snapshots
+        -- api, or export (a snapshot of a post only exports have).
+        snapshots.source,
+        -- When an exported snapshot was imported (NULL for the API's).
+        snapshots.imported_at_utc,
+    from all_snapshots as snapshots
     -- Only posts of the contract: X replies and reposts are not posts.
     inner join posts
         on posts.platform = snapshots.platform
         and posts.post_id = snapshots.post_id
+        and posts.source = snapshots.source
 
 )
 
