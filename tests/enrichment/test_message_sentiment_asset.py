@@ -65,10 +65,15 @@ def test_a_new_scorer_version_rescores_and_replaces(tmp_path):
     assert rows == [("new", 3)]
 
 
-def test_asset_without_messages_table_scores_nothing(tmp_path):
-    """GIVEN a warehouse without intermediate.int_messages (no text-bearing source enabled)
+def test_asset_with_no_messages_scores_nothing(tmp_path):
+    """GIVEN an empty int_messages (a brand with no text-bearing source configured: the model
+    still builds, on empty raw tables)
     WHEN the asset materialises
-    THEN it succeeds and reports 0 messages scored."""
-    resources = {"warehouse": WarehouseResource(path=str(tmp_path / "empty.duckdb"))}
-    result = dg.materialize([message_sentiment], resources=resources)
-    assert result.asset_materializations_for_node("enrichment__message_sentiment")[0].metadata["scored"].value == 0
+    THEN it succeeds and reports 0 messages scored, 0 stored."""
+    path = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_messages (message_id varchar, message_text varchar)")
+    result = dg.materialize([message_sentiment], resources={"warehouse": WarehouseResource(path=str(path))})
+    metadata = result.asset_materializations_for_node("enrichment__message_sentiment")[0].metadata
+    assert (metadata["scored"].value, metadata["stored"].value) == (0, 0)
