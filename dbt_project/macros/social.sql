@@ -23,3 +23,18 @@
     {{ social_interactions(platform) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Both interaction sets for rows of any platform, chosen by the row's `platform_column`
+    (for models whose rows mix platforms, such as exported posts). -#}
+{% macro social_interaction_columns(platform_column='platform') -%}
+    case {{ platform_column }}
+            {%- for platform in ['instagram', 'facebook', 'x'] %}
+            when '{{ platform }}' then {{ social_interactions(platform) }}
+            {%- endfor %}
+        end as interactions,
+        case {{ platform_column }}
+            {%- for platform in ['instagram', 'facebook', 'x'] %}
+            when '{{ platform }}' then {{ social_public_interactions(platform) }}
+            {%- endfor %}
+        end as public_interactions
+{%- endmacro %}

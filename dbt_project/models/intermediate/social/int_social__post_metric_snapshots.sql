@@ -296,16 +296,7 @@ exported_conformed as (
     select
         * exclude (counted_at_utc),
         counted_at_utc as snapshot_at_utc,
-        case platform
-            when 'instagram' then {{ social_interactions('instagram') }}
-            when 'facebook' then {{ social_interactions('facebook') }}
-            when 'x' then {{ social_interactions('x') }}
-        end as interactions,
-        case platform
-            when 'instagram' then {{ social_public_interactions('instagram') }}
-            when 'facebook' then {{ social_public_interactions('facebook') }}
-            when 'x' then {{ social_public_interactions('x') }}
-        end as public_interactions,
+        {{ social_interaction_columns() }},
         'export' as source,
     from exported
 

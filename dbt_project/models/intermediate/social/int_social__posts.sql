@@ -81,16 +81,7 @@ exported_conformed as (
 
     select
         *,
-        case platform
-            when 'instagram' then {{ social_interactions('instagram') }}
-            when 'facebook' then {{ social_interactions('facebook') }}
-            when 'x' then {{ social_interactions('x') }}
-        end as interactions,
-        case platform
-            when 'instagram' then {{ social_public_interactions('instagram') }}
-            when 'facebook' then {{ social_public_interactions('facebook') }}
-            when 'x' then {{ social_public_interactions('x') }}
-        end as public_interactions,
+        {{ social_interaction_columns() }},
     from exported_only
 
 ),
