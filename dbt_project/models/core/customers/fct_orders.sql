@@ -1,5 +1,5 @@
 {#- One row per order (int_billing__orders: a paid invoice, with or without a
-    subscription, or a one-off payment counted once), resolved to a customer, with its
+    subscription, a one-off payment counted once, or an exported order), resolved to a customer, with its
     rank among the customer's orders.  Money in major units (DECIMAL) with the ISO
     currency beside it. -#}
 with
@@ -13,7 +13,6 @@ orders as (
 links as (
 
     select * from {{ ref('int_identity__links') }}
-    where source = 'stripe_customer'
 
 ),
 
@@ -23,7 +22,9 @@ resolved as (
         orders.*,
         links.customer_id,
     from orders
-    left join links on links.source_identity = orders.stripe_customer_id
+    left join links
+        on links.source = orders.customer_identity_source
+        and links.source_identity = orders.customer_source_identity
 
 ),
 

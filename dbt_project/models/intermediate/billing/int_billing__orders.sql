@@ -8,7 +8,14 @@
     Each rule skips the money an earlier rule counted, because the same payment shows up
     several times: an invoice is paid by a PaymentIntent (its invoice payments name it)
     whose latest Charge moved the money, and a Checkout Session produces a PaymentIntent.
-    A subscription-mode session is never an order: its first invoice is. -#}
+    A subscription-mode session is never an order: its first invoice is.
+      5. a paid order of an orders export (PANTAU_IMPORT_DIR: a shop system, a
+         marketplace, history from before Stripe), its id prefixed 'files:'. An
+         exported order whose id is one of the Stripe orders above is that order
+         (an export of the same account), and the API's record stands. Refunded,
+         pending and canceled exported orders are no money kept.
+    customer_identity_source / customer_source_identity name the identity
+    (int_identity__links) that paid. -#}
 with
 
 invoices as (
@@ -38,6 +45,12 @@ charges as (
 checkout_sessions as (
 
     select * from {{ ref('stg_stripe__checkout_sessions') }}
+
+),
+
+files_orders as (
+
+    select * from {{ ref('stg_files__orders') }}
 
 ),
 
@@ -163,7 +176,7 @@ session_orders as (
 
 ),
 
-orders as (
+stripe_orders as (
 
     select * from invoice_orders
     union all
@@ -172,6 +185,41 @@ orders as (
     select * from charge_orders
     union all
     select * from session_orders
+
+),
+
+exported_orders as (
+
+    select
+        'files:' || files_orders.order_id as order_id,
+        'export' as order_source,
+        cast(null as varchar) as stripe_customer_id,
+        cast(null as varchar) as invoice_id,
+        cast(null as varchar) as subscription_id,
+        cast(null as varchar) as payment_intent_id,
+        cast(null as varchar) as charge_id,
+        cast(null as varchar) as checkout_session_id,
+        files_orders.currency,
+        files_orders.total_amount as amount,
+        coalesce(files_orders.paid_at_utc, files_orders.ordered_at_utc) as ordered_at_utc,
+        'files_customer' as customer_identity_source,
+        coalesce(files_orders.customer_id, files_orders.email_normalized) as customer_source_identity,
+    from files_orders
+    where files_orders.is_paid
+        and files_orders.total_amount > 0
+        and files_orders.order_id not in (select order_id from stripe_orders)
+
+),
+
+orders as (
+
+    select
+        *,
+        'stripe_customer' as customer_identity_source,
+        stripe_customer_id as customer_source_identity,
+    from stripe_orders
+    union all by name
+    select * from exported_orders
 
 ),
 
@@ -191,6 +239,8 @@ final as (
         amount,
         ordered_at_utc,
         {{ to_local('ordered_at_utc') }} as ordered_at_local,
+        customer_identity_source,
+        customer_source_identity,
     from orders
 
 )

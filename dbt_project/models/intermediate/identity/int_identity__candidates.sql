@@ -65,6 +65,15 @@ x_mentions as (
 
 ),
 
+-- Customers' messages in a brand's exports: their authors are platform users like the API's.
+exported_social_authors as (
+
+    select platform, author_id, author_handle
+    from {{ ref('stg_files__social_messages') }}
+    where not is_brand
+
+),
+
 -- Zendesk end-users known by their social handles only (no email): matched like social authors.
 handle_only_end_users as (
 
@@ -142,6 +151,12 @@ instagram_users as (
     from social_ticket_senders
     where social_platform = 'instagram' and social_username is not null
 
+    union
+
+    select distinct {{ normalize_handle('author_handle') }}
+    from exported_social_authors
+    where platform = 'instagram' and author_handle is not null
+
 ),
 
 instagram_claims as (
@@ -158,6 +173,15 @@ x_users as (
         {{ normalize_handle('author_username') }} as username,
     from x_mentions
     where author_id is not null
+
+    union
+
+    select distinct
+        author_id,
+        {{ normalize_handle('author_handle') }},
+    from exported_social_authors
+    where platform = 'x' and author_id is not null
+        and author_id not in (select author_id from x_mentions where author_id is not null)
 
 ),
 
@@ -179,6 +203,12 @@ facebook_users as (
     select distinct social_facebook_id
     from social_ticket_senders
     where social_platform = 'facebook' and social_facebook_id is not null
+
+    union
+
+    select distinct author_id
+    from exported_social_authors
+    where platform = 'facebook' and author_id is not null
 
 ),
 

@@ -19,7 +19,13 @@
     source_rank orders sources for the customer's attributes (names, email,
     country, handles; int_identity__customers): the CRM's curated record first,
     then what the buyer typed at checkout, what support learnt, the newsletter
-    sign-up, the app. -#}
+    sign-up, the app; a brand's own exports last (PANTAU_IMPORT_DIR), because an
+    export is a snapshot of a system as it was, and a live tool knows better.
+
+    An export's customer ('files_customer', keyed by the customer id the exports
+    share, or the email where a row has no id) is a person like a Stripe customer:
+    each customers-export row, and every buyer of the orders export and requester of
+    the tickets export that the customers export does not list. -#}
 with
 
 hubspot_contacts as (
@@ -52,6 +58,31 @@ mixpanel_events as (
 
     select * from {{ ref('stg_mixpanel__events') }}
     where user_id is not null
+
+),
+
+files_customers as (
+
+    select * from {{ ref('stg_files__customers') }}
+
+),
+
+-- Buyers and requesters the customers export does not list, known by id or email.
+files_other_people as (
+
+    select
+        coalesce(customer_id, email_normalized) as person_key,
+        email_normalized,
+        coalesce(paid_at_utc, ordered_at_utc) as seen_at_utc,
+    from {{ ref('stg_files__orders') }}
+
+    union all
+
+    select
+        coalesce(requester_id, {{ normalize_email('from_email') }}),
+        {{ normalize_email('from_email') }},
+        created_at_utc,
+    from {{ ref('stg_files__tickets') }}
 
 ),
 
@@ -165,6 +196,49 @@ mixpanel_identities as (
 
 ),
 
+files_identities as (
+
+    select
+        'files_customer',
+        customer_id,
+        true,
+        6,
+        email_normalized,
+        null,
+        null,
+        {{ first_name_of('full_name') }},
+        {{ last_name_of('full_name') }},
+        nullif(trim(country_code), ''),
+        x_handle_normalized,
+        instagram_handle_normalized,
+        null,
+        created_at_utc,
+    from files_customers
+
+    union all
+
+    select
+        'files_customer',
+        person_key,
+        true,
+        6,
+        arg_min(email_normalized, seen_at_utc) filter (where email_normalized is not null),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        min(seen_at_utc),
+    from files_other_people
+    where person_key is not null
+        and person_key not in (select customer_id from files_customers)
+    group by person_key
+
+),
+
 unioned as (
 
     select * from hubspot_identities
@@ -176,6 +250,8 @@ unioned as (
     select * from mailchimp_identities
     union all
     select * from mixpanel_identities
+    union all
+    select * from files_identities
 
 ),
 
