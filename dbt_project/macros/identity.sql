@@ -66,13 +66,20 @@
 {%- endmacro %}
 
 {#- Join condition from a message (int_messages' columns) to the identity link of its
-    author: a message read from <source> is written by the identity '<source>_user',
-    keyed by the normalised handle on Instagram (how its commenters are identified) and
-    by the platform or Zendesk user id elsewhere. -#}
+    author: a Zendesk ticket comment is written by a 'zendesk_user', an exported ticket's
+    comment by the export's customer ('files_customer'), and a social message, read from
+    the API or an export, by the platform's user '<platform>_user', keyed by the
+    normalised handle on Instagram (how its commenters are identified) and by the user id
+    elsewhere. -#}
 {% macro message_author_link(messages, links) -%}
-    {{ links }}.source = case when {{ messages }}.source = 'zendesk' then 'zendesk_user' else {{ messages }}.source || '_user' end
+    {{ links }}.source = case
+        when {{ messages }}.source = 'zendesk' then 'zendesk_user'
+        when {{ messages }}.message_kind in ('customer_ticket_comment', 'agent_ticket_comment') then 'files_customer'
+        else {{ messages }}.platform || '_user'
+    end
     and {{ links }}.source_identity = case
-        when {{ messages }}.source = 'instagram' then {{ normalize_handle(messages ~ '.author_handle') }}
+        when {{ messages }}.message_kind in ('customer_ticket_comment', 'agent_ticket_comment') then {{ messages }}.author_id
+        when {{ messages }}.platform = 'instagram' then {{ normalize_handle(messages ~ '.author_handle') }}
         else {{ messages }}.author_id
     end
 {%- endmacro %}

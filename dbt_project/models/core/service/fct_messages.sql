@@ -37,7 +37,11 @@ final as (
         messages.platform,
         messages.source,
         messages.message_kind,
-        case when messages.source = 'zendesk' then 'ticket' else 'public' end as message_channel,
+        case
+            when messages.message_kind in ('customer_ticket_comment', 'agent_ticket_comment') then 'ticket'
+            when messages.message_kind = 'direct_message' then 'direct'
+            else 'public'
+        end as message_channel,
         conversation_messages.conversation_id,
         messages.is_brand,
         messages.author_id,

@@ -144,7 +144,7 @@ contacts as (
         on priced.channel = conversations.channel
         and priced.is_assisted
     left join cost_per_contact as other on other.channel = 'other'
-    where conversations.source = 'zendesk' or conversations.is_answered
+    where conversations.conversation_type = 'ticket' or conversations.is_answered
 
 ),
 

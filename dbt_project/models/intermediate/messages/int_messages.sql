@@ -1,9 +1,12 @@
 {#- Every text message from every source, one row each, in one column contract: customer
     comments and replies, X mentions of the brand and of tracked competitors, the brand's
-    replies, and the public comments of social-channel tickets. The input of the sentiment
-    scorer (enrichment/message_sentiment) and of conversations. message_id is
-    '<platform or source>:<kind>:<source id>'; about_account_* name the account the message
-    is about (the brand's own account, or the competitor a mention names). -#}
+    replies, direct messages and the public comments of social-channel tickets, read from the
+    APIs or from a brand's exports (social_messages, tickets and ticket_comments in
+    PANTAU_IMPORT_DIR). The input of the sentiment scorer (enrichment/message_sentiment) and
+    of conversations. message_id is '<platform or source>:<kind>:<source id>', the same for
+    a message whether an API or an export gave it, so a message both give is the API's
+    once; about_account_* name the account the message is about (the brand's own account,
+    or the competitor a mention names). -#}
 with
 
 instagram_accounts as (
@@ -257,7 +260,46 @@ zendesk_social as (
 
 ),
 
-unioned as (
+-- Every account of the brand, to name the one an exported message was addressed to.
+brand_accounts as (
+
+    select 'instagram' as platform, account_id, username from instagram_accounts
+    union all
+    select 'facebook', page_id, username from facebook_pages
+    union all
+    select 'x', user_id, username from x_brand_usernames
+
+),
+
+-- Exported tickets' public comments on social channels, like Zendesk's.
+files_ticket_social as (
+
+    select
+        'files:comment:' || comments.ticket_comment_id as message_id,
+        tickets.social_platform as platform,
+        'files' as source,
+        case when comments.is_agent then 'agent_ticket_comment' else 'customer_ticket_comment' end as message_kind,
+        comments.ticket_comment_id as source_message_id,
+        cast(null as varchar) as parent_source_message_id,
+        comments.ticket_id as thread_id,
+        comments.author_id,
+        case when comments.is_agent then comments.author_id
+             else coalesce(tickets.social_username, comments.author_id) end as author_handle,
+        comments.is_agent as is_brand,
+        comments.plain_body as message_text,
+        comments.created_at_utc,
+        comments.created_at_local,
+        own.account_id as about_account_id,
+        own.username as about_account_username,
+        'own' as about_account_kind
+    from {{ ref('stg_files__ticket_comments') }} as comments
+    inner join {{ ref('stg_files__tickets') }} as tickets on tickets.ticket_id = comments.ticket_id
+    left join own_accounts as own on own.platform = tickets.social_platform
+    where tickets.is_social_channel and comments.is_public
+
+),
+
+api_messages as (
 
     select * from instagram
     union all by name
@@ -270,6 +312,62 @@ unioned as (
     select * from x_brand_replies
     union all by name
     select * from zendesk_social
+
+),
+
+-- Exported social messages in the API's kinds: on X every customer tweet to the brand is a
+-- mention; a brand's message is a brand reply; the thread is the post commented on, the X
+-- conversation, or the direct-message conversation.
+files_social as (
+
+    select
+        exported.platform || ':' || case
+            when exported.message_type = 'direct_message' then 'direct_message'
+            when exported.platform = 'x' and exported.is_brand then 'brand_reply'
+            when exported.platform = 'x' then 'mention'
+            else 'comment'
+        end || ':' || exported.message_id as message_id,
+        exported.platform,
+        'files' as source,
+        case
+            when exported.message_type = 'direct_message' then 'direct_message'
+            when exported.is_brand then 'brand_reply'
+            when exported.platform = 'x' then 'mention'
+            else exported.message_type
+        end as message_kind,
+        exported.message_id as source_message_id,
+        exported.parent_message_id as parent_source_message_id,
+        case
+            when exported.message_type = 'direct_message' then exported.conversation_id
+            when exported.platform = 'x' then coalesce(exported.conversation_id, exported.message_id)
+            else exported.post_id
+        end as thread_id,
+        exported.author_id,
+        exported.author_handle,
+        exported.is_brand,
+        exported.message_text,
+        exported.created_at_utc,
+        exported.created_at_local,
+        coalesce(exported.account_id, own.account_id) as about_account_id,
+        coalesce(accounts.username, case when exported.account_id is null then own.username end, exported.account_id)
+            as about_account_username,
+        'own' as about_account_kind
+    from {{ ref('stg_files__social_messages') }} as exported
+    left join brand_accounts as accounts
+        on accounts.platform = exported.platform
+        and accounts.account_id = exported.account_id
+    left join own_accounts as own on own.platform = exported.platform
+
+),
+
+unioned as (
+
+    select * from api_messages
+    union all by name
+    select * from files_ticket_social
+    union all by name
+    select * from files_social
+    where message_id not in (select message_id from api_messages)
 
 ),
 

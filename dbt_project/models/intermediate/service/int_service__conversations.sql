@@ -1,7 +1,8 @@
-{#- One row per customer-service conversation: a Zendesk ticket, or a social thread (a
+{#- One row per customer-service conversation: a Zendesk ticket or an exported one (a help
+    desk's tickets and ticket_comments exports in PANTAU_IMPORT_DIR), or a social thread (a
     customer's top-level comment on the brand's Instagram or Facebook post with the replies
-    under it, or a customer's tweets in one X conversation with the brand's replies - see
-    int_service__conversation_messages). The inputs of R1-R7: the first customer message,
+    under it, a customer's tweets in one X conversation with the brand's replies, or an
+    exported direct-message conversation - see int_service__conversation_messages). The inputs of R1-R7: the first customer message,
     the first public reply by the brand, the resolution, business-hours durations against
     the business_hours seed, and the next responses (int_service__response_waits). -#}
 with
@@ -28,6 +29,19 @@ ticket_comments as (
 zendesk_users as (
 
     select * from {{ ref('stg_zendesk__users') }}
+
+),
+
+exported_tickets as (
+
+    select * from {{ ref('stg_files__tickets') }}
+
+),
+
+exported_comments as (
+
+    select * from {{ ref('stg_files__ticket_comments') }}
+    where is_public
 
 ),
 
@@ -166,6 +180,68 @@ ticket_conversations as (
 
 ),
 
+-- Exported tickets: every public comment is exported, with its author's role.
+
+exported_first_customer_messages as (
+
+    select
+        ticket_id,
+        min(created_at_utc) as first_customer_message_at_utc,
+        arg_min(ticket_comment_id, (created_at_utc, ticket_comment_id)) as first_customer_comment_id,
+    from exported_comments
+    where not is_agent
+    group by ticket_id
+
+),
+
+exported_first_replies as (
+
+    select
+        comments.ticket_id,
+        min(comments.created_at_utc) as first_brand_reply_at_utc,
+        arg_min(comments.author_id, (comments.created_at_utc, comments.ticket_comment_id)) as agent_id,
+    from exported_comments as comments
+    inner join exported_first_customer_messages as firsts on firsts.ticket_id = comments.ticket_id
+    where comments.is_agent and comments.created_at_utc >= firsts.first_customer_message_at_utc
+    group by comments.ticket_id
+
+),
+
+exported_ticket_conversations as (
+
+    select
+        'files:ticket:' || tickets.ticket_id as conversation_id,
+        'ticket' as conversation_type,
+        'files' as source,
+        tickets.ticket_id as source_conversation_id,
+        tickets.channel_group as channel,
+        tickets.social_platform as platform,
+        tickets.channel_group as source_channel,
+        'files_customer' as customer_identity_source,
+        coalesce(tickets.requester_id, {{ normalize_email('tickets.from_email') }}) as customer_source_identity,
+        -- An export names no assignee: the agent who answered first.
+        replies.agent_id,
+        replies.agent_id as agent,
+        tickets.created_at_utc,
+        coalesce(firsts.first_customer_message_at_utc, tickets.created_at_utc) as first_customer_message_at_utc,
+        'files:comment:' || firsts.first_customer_comment_id as first_customer_message_id,
+        replies.first_brand_reply_at_utc,
+        -- Social tickets' comments are messages (int_messages), so their next responses are
+        -- measured too; the other tickets' comments give the first reply only.
+        case when tickets.is_social_channel then 'ticket_comments' else 'ticket_export' end as first_reply_source,
+        case when tickets.status in ('solved', 'closed') then tickets.solved_at_utc end as solved_at_utc,
+        tickets.status as ticket_status,
+        cast(null as varchar) as ticket_type,
+        tickets.priority as ticket_priority,
+        cast(null as varchar) as problem_ticket_id,
+        cast(null as varchar[]) as linked_incident_ids,
+        false as is_complaint_ticket_type,
+    from exported_tickets as tickets
+    left join exported_first_customer_messages as firsts on firsts.ticket_id = tickets.ticket_id
+    left join exported_first_replies as replies on replies.ticket_id = tickets.ticket_id
+
+),
+
 -- Social threads --------------------------------------------------------------------
 
 thread_messages as (
@@ -176,7 +252,7 @@ thread_messages as (
         messages.*,
     from conversation_messages
     inner join messages on messages.message_id = conversation_messages.message_id
-    where conversation_messages.conversation_id not like 'zendesk:%'
+    where split_part(conversation_messages.conversation_id, ':', 2) <> 'ticket'
 
 ),
 
@@ -212,10 +288,17 @@ thread_conversations as (
 
     select
         thread_starts.conversation_id,
-        case when firsts.platform = 'x' then 'mention_thread' else 'comment_thread' end as conversation_type,
+        case
+            when firsts.message_kind = 'direct_message' then 'direct_message_thread'
+            when firsts.platform = 'x' then 'mention_thread'
+            else 'comment_thread'
+        end as conversation_type,
         firsts.source,
-        -- X: the conversation_id of the thread; Instagram / Facebook: the top-level comment.
-        case when firsts.platform = 'x' then coalesce(firsts.thread_id, firsts.source_message_id) else firsts.source_message_id end as source_conversation_id,
+        -- X and direct messages: the conversation's id; Instagram / Facebook: the top-level comment.
+        case
+            when firsts.platform = 'x' or firsts.message_kind = 'direct_message' then coalesce(firsts.thread_id, firsts.source_message_id)
+            else firsts.source_message_id
+        end as source_conversation_id,
         'social' as channel,
         firsts.platform,
         firsts.message_kind as source_channel,
@@ -268,6 +351,8 @@ next_responses as (
 conversations as (
 
     select * from ticket_conversations
+    union all by name
+    select * from exported_ticket_conversations
     union all by name
     select * from thread_conversations
 
@@ -391,10 +476,11 @@ final as (
         conversations.problem_ticket_id,
         conversations.linked_incident_ids,
         conversations.is_complaint_ticket_type,
-        -- Measured where the conversation's messages are loaded: not for tickets without
-        -- exported comments, whose only reply time is Zendesk's first one.
+        -- Measured where the conversation's messages are loaded: not for tickets whose
+        -- comments are not messages, whose only reply time is the first one.
         case
-            when conversations.first_reply_source <> 'ticket_metrics' then coalesce(next_responses.next_response_count, 0)
+            when conversations.first_reply_source in ('ticket_comments', 'thread_replies')
+                then coalesce(next_responses.next_response_count, 0)
         end as next_response_count,
         next_responses.mean_next_response_seconds,
         next_responses.max_next_response_seconds,

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 {#- What other people wrote to or about an account, one row per message: comments and
     replies by others on the account's posts (Instagram, Facebook; collected for own
-    accounts only) and mentions on X (the brand's and tracked competitors'). The
+    accounts only) and mentions on X (the brand's and tracked competitors'), read from the
+    APIs or from a social-messages export (a message both give is the API's). The
     account's own replies are left out. is_mention (E12) marks posts/comments by others
     naming the account: every X mention, and comments whose text holds '@<username>' or
     the account's name. A view, so the incremental fct_social_account_days' date filter
@@ -44,6 +45,20 @@ x_competitor_mentions as (
 
 ),
 
+-- Customers' messages of a social-messages export, where the API did not give them.
+exported_messages as (
+
+    select * from {{ ref('stg_files__social_messages') }}
+    where not is_brand
+        and message_type <> 'direct_message'
+        and not (platform = 'instagram' and message_id in (select comment_id from instagram_comments))
+        and not (platform = 'facebook' and message_id in (select comment_id from facebook_comments))
+        and not (platform = 'x' and message_id in (
+            select tweet_id from x_mentions union all select tweet_id from x_competitor_mentions
+        ))
+
+),
+
 -- The X mentions stream reads each own X account's mention timeline and names the account
 -- (mentioned_user_id); batches landed before it did are the latest-seen own account's.
 own_x_accounts as (
@@ -81,6 +96,20 @@ comments as (
         extracted_at,
     from facebook_comments
     where not is_brand_reply
+
+    union all
+
+    select
+        platform,
+        case when message_type = 'reply' then 'reply' else 'comment' end,
+        message_id,
+        platform || ':' || post_id,
+        case when platform = 'instagram' then coalesce(author_handle, author_id) else coalesce(author_id, author_handle) end,
+        message_text,
+        created_at_utc,
+        extracted_at,
+    from exported_messages
+    where platform in ('instagram', 'facebook') and post_id is not null
 
 ),
 
@@ -130,6 +159,21 @@ mentions as (
         extracted_at,
     from x_competitor_mentions
     where author_id is distinct from mentioned_user_id
+
+    union all
+
+    select
+        'x',
+        coalesce(account_id, (select arg_max(account_id, latest_snapshot_date) from own_x_accounts)),
+        'mention',
+        message_id,
+        cast(null as varchar),
+        coalesce(author_id, author_handle),
+        message_text,
+        created_at_utc,
+        extracted_at,
+    from exported_messages
+    where platform = 'x'
 
 ),
 
