@@ -1,9 +1,10 @@
-"""Exported posts, followers history and email activity count in the marts like API data.
+"""Exports of every entity count in the marts like API data.
 
 GIVEN the tiny sandbox world (own Instagram account 73597387156880435, history from
-2025-05-26) and an import folder holding the sample exports of posts, followers and email
-activity (``fixtures/export``: a brand ``tokobatik`` the sandbox does not have) plus the
-small hand-written exports below (the sandbox brand's own older history)
+2025-05-26) and an import folder holding the sample export of every entity
+(``fixtures/export``: a brand ``tokobatik`` the sandbox does not have - its customers,
+orders, tickets, social messages, survey answers, posts, followers and email activity)
+plus the small hand-written exports below (the sandbox brand's own older history)
 WHEN one nightly run imports them and builds the warehouse
 THEN the marts carry, for rows only the exports know, the values computed by hand in each
 test; where the API knows the same thing, the API's value stands; and exports imported on a
@@ -14,6 +15,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -58,8 +61,8 @@ EMAIL_ACTIVITIES = "\n".join(
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     imports = tmp_path_factory.mktemp("imports")
-    for name in ("posts.csv", "followers.csv", "email_activities.jsonl"):
-        shutil.copy(EXPORT / name, imports / name)
+    for sample in EXPORT.iterdir():
+        shutil.copy(sample, imports / sample.name)
     (imports / "followers_kopiku.csv").write_text(FOLLOWERS)
     (imports / "posts_kopiku.csv").write_text(POSTS)
     (imports / "email_activities_kopiku.jsonl").write_text(EMAIL_ACTIVITIES)
@@ -140,6 +143,76 @@ def test_an_exported_campaign_has_its_rates(warehouse, campaign, expected):
                             " where campaign_id = ?", [campaign])
     assert len(rows) == 1, rows
     assert rows[0] == pytest.approx(expected)
+
+
+def test_exported_paid_orders_are_the_customers_one_off_orders(warehouse):
+    """Paid: ORD-1001 (C-001, 250,000 IDR, paid 2025-11-03 09:16 WIB), ORD-1002 (C-002,
+    89,000 IDR, 2025-11-04 14:05 WIB), ORD-1005 (C-004, 42.99 USD, paid 08:01 at -05:00
+    = 20:01 WIB on 2025-12-01). ORD-1003 pending, ORD-1004 refunded and ORD-1006
+    canceled kept no money. Each buyer is a customer of their own (no other tool knows
+    them), named after its earliest identity, and its first purchase is that order."""
+    orders = query(warehouse, "select order_id, customer_id, amount, currency, order_date from core.fct_orders"
+                              " where order_source = 'export' order by order_id")
+    assert orders == [
+        ("files:ORD-1001", "files_customer:C-001", Decimal("250000.00"), "IDR", date(2025, 11, 3)),
+        ("files:ORD-1002", "files_customer:C-002", Decimal("89000.00"), "IDR", date(2025, 11, 4)),
+        ("files:ORD-1005", "files_customer:C-004", Decimal("42.99"), "USD", date(2025, 12, 1)),
+    ]
+    firsts = query(warehouse, "select customer_id, purchase_kind, first_purchase_date, order_count from core.dim_customers"
+                              " where customer_id in ('files_customer:C-001', 'files_customer:C-005') order by 1")
+    assert firsts == [("files_customer:C-001", "one_off", date(2025, 11, 3), 1), ("files_customer:C-005", None, None, 0)]
+    months = query(warehouse, "select month, orders_in_month, revenue_in_month from core.fct_customer_months"
+                              " where customer_id = 'files_customer:C-001' and orders_in_month > 0")
+    assert months == [(date(2025, 11, 1), 1, Decimal("250000.00"))]
+
+
+def test_exported_survey_answers_are_scored(warehouse):
+    """S-1 NPS 9 (C-001) promoter; S-2 NPS 4 (C-002, no email) detractor; S-3 CSAT 5
+    (C-004) satisfied; S-4 CES 2 by rina.k@example.id, an email no customer has: not
+    easy, nobody's; S-5 NPS 7 (C-005) passive."""
+    rows = query(warehouse, "select response_id, customer_id, nps_category, is_satisfied, is_easy"
+                            " from core.fct_survey_responses where source = 'files' order by response_id")
+    assert rows == [
+        ("files:S-1", "files_customer:C-001", "promoter", None, None),
+        ("files:S-2", "files_customer:C-002", "detractor", None, None),
+        ("files:S-3", "files_customer:C-004", None, True, None),
+        ("files:S-4", None, None, None, False),
+        ("files:S-5", "files_customer:C-005", "passive", None, None),
+    ]
+
+
+def test_exported_tickets_and_threads_have_response_times(warehouse):
+    """T-501: Siti writes 08:00, agent A-9 answers publicly 08:20 (the 08:25 note is
+    internal) -> R1 1,200 s; solved 15:30 -> 7.5 h = 27,000 s. T-503: 13:00 -> 13:10
+    = 600 s, closed 13:45 -> 2,700 s. T-504 (pending) and T-502 (a social ticket from a
+    handle without id or email) have no reply. Instagram comment 19:05, the brand's reply
+    19:30 -> 1,500 s, by siti.rahma = C-001's Instagram handle. X mention 03:15Z answered
+    03:40Z -> 1,500 s, by RinaKusuma = C-003's X handle. Budi's Facebook comment is
+    unanswered, by nobody known (Facebook users are known through tickets only). Dewi's
+    direct message, no conversation id, is a thread of its own by dewilestari = C-005's
+    Instagram handle, unanswered."""
+    rows = query(warehouse, "select conversation_id, conversation_type, customer_id, first_response_seconds,"
+                            " resolution_seconds from core.fct_conversations where source = 'files' order by 1")
+    assert rows == [
+        ("facebook:comment:123_456", "comment_thread", None, None, None),
+        ("files:ticket:T-501", "ticket", "files_customer:C-001", 1200, 27000),
+        ("files:ticket:T-502", "ticket", None, None, None),
+        ("files:ticket:T-503", "ticket", "files_customer:C-002", 600, 2700),
+        ("files:ticket:T-504", "ticket", "files_customer:C-004", None, None),
+        ("instagram:comment:17900000000000001", "comment_thread", "files_customer:C-001", 1500, None),
+        ("instagram:dm:17900000000000003", "direct_message_thread", "files_customer:C-005", None, None),
+        ("x:thread:1850000000000000001:44556677", "mention_thread", "files_customer:C-003", 1500, None),
+    ]
+
+
+def test_exported_messages_are_comments_and_mentions_of_the_account(warehouse):
+    """tokobatik's Instagram on 2025-11-01: Siti's comment on P-IG-1 (the brand's reply is
+    not received). Its X on 2025-11-07 (03:15Z = 10:15 WIB): Rina's mention (comments
+    received are not counted on X: NULL)."""
+    rows = query(warehouse, "select account_key, comments_received, mentions from marts.engagement_daily"
+                            " where (account_key, account_date) in (('instagram:tokobatik', date '2025-11-01'),"
+                            " ('x:tokobatik', date '2025-11-07')) order by 1")
+    assert rows == [("instagram:tokobatik", 1, 0), ("x:tokobatik", None, 1)]
 
 
 EXPORTED = ("posts", "followers", "email_activities")

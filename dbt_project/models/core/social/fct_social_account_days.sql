@@ -35,17 +35,31 @@ built_spans as (
 
 ),
 
+-- Every day an account with a new record has records on: an account with no built day yet
+-- (new, or known only now - an export of its posts after one of its messages) gets them all.
+load_spans as (
+
+    select account_key, min(account_date) as first_date, max(account_date) as last_date
+    from {{ ref('int_social__account_day_loads') }}
+    where account_key in (select account_key from new_loads)
+    group by account_key
+
+),
+
 -- Days between a new record and the account's built span (all its days when none is built).
 span_extensions as (
 
     select
         new_loads.account_key,
-        min(new_loads.account_date) as new_first_date,
-        max(new_loads.account_date) as new_last_date,
+        case when any_value(built_spans.account_key) is null then any_value(load_spans.first_date)
+             else min(new_loads.account_date) end as new_first_date,
+        case when any_value(built_spans.account_key) is null then any_value(load_spans.last_date)
+             else max(new_loads.account_date) end as new_last_date,
         any_value(built_spans.first_date) as built_first_date,
         any_value(built_spans.last_date) as built_last_date,
     from new_loads
     left join built_spans on built_spans.account_key = new_loads.account_key
+    left join load_spans on load_spans.account_key = new_loads.account_key
     group by new_loads.account_key
 
 ),
