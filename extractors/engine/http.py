@@ -148,14 +148,15 @@ class HttpClient:
             status: int | None = None
             self.requests += 1
             try:
-                # Unstreamed, requests reads the whole body here: a drop or stall mid-body raises here too.
+                # Streamed even for JSON, so the body is read below, after the status is known: a body
+                # that breaks off or stalls is reported as such, not as "no response".
                 response = self.session.request(
                     request.method,
                     request.url,
                     params=dict(request.params) or None,
                     json=request.json,
                     timeout=self._timeout,
-                    stream=sink is not None,
+                    stream=True,
                 )
                 with response:
                     status = response.status_code

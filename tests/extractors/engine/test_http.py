@@ -225,13 +225,17 @@ def test_a_streamed_body_is_read_whole_and_its_file_removed(server: FixtureServe
         pytest.param(Reply(200, body={"data": [{"id": 1}, {"id": 2}]}, delay=0.6, delay_at=20), id="stalled"),
     ],
 )
-def test_a_json_body_broken_mid_way_is_fetched_again(server: FixtureServer, fake_time: FakeTime, broken: Reply) -> None:
+def test_a_json_body_broken_mid_way_is_fetched_again(
+    server: FixtureServer, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, broken: Reply
+) -> None:
     """GIVEN a page whose body breaks off or stalls past the read timeout once WHEN fetched
-    THEN it is requested again and only the whole second body is returned."""
+    THEN it is requested again, only the whole second body is returned, and the log says the 200's body broke off."""
     server.route("GET", "/items", broken, Reply(200, body={"data": [{"id": 1}, {"id": 2}, {"id": 3}]}))
     client = make_client(make_source(server.url, read_timeout=0.2), fake_time)
-    assert get(server, client) == {"data": [{"id": 1}, {"id": 2}, {"id": 3}]}
+    with caplog.at_level(logging.WARNING, logger="pantau.extractors"):
+        assert get(server, client) == {"data": [{"id": 1}, {"id": 2}, {"id": 3}]}
     assert (len(server.received), client.retries, fake_time.sleeps) == (2, 1, [1.0])
+    assert "attempt 1/5 failed (HTTP 200 body broke off: " in caplog.text
 
 
 def test_every_request_carries_connect_and_read_timeouts(server: FixtureServer, fake_time: FakeTime) -> None:
@@ -244,7 +248,7 @@ def test_every_request_carries_connect_and_read_timeouts(server: FixtureServer, 
     with client.lines("items", Request("GET", server.url + "/lines")) as lines:
         list(lines)
     assert [call["timeout"] for call in session.calls] == [(2.0, 5.0)] * 3
-    assert [call["stream"] for call in session.calls] == [False, False, True]
+    assert [call["stream"] for call in session.calls] == [True, True, True]
 
 
 def test_real_read_timeout_against_a_slow_server(server: FixtureServer, fake_time: FakeTime) -> None:
