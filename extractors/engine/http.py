@@ -3,7 +3,10 @@
 Every request carries connect and read timeouts.  Failures are retried at most
 ``max_attempts`` times in total, waiting what the server asks (Retry-After,
 reset epochs, usage headers) or else full-jitter exponential backoff; a wait
-longer than ``max_wait_seconds`` fails at once instead of hanging the run.
+longer than ``max_wait_seconds`` fails at once instead of hanging the run.  A
+body that breaks off or stalls mid-way is such a failure too: a JSON page is
+parsed only once whole, a newline-delimited export is downloaded whole to disk
+before its first line is handed out.
 """
 from __future__ import annotations
 
@@ -244,7 +247,7 @@ class HttpClient:
 
 
 def _iter_lines(body: IO[bytes]) -> Iterator[str]:
-    """The non-empty lines of a downloaded body; \\n, \\r\\n and \\r all end a line, as in ``iter_lines``."""
+    """The non-empty lines of a downloaded body; \\n, \\r\\n and \\r each end a line, as with requests' ``iter_lines``."""
     text = io.TextIOWrapper(body, encoding="utf-8", errors="replace", newline=None)
     for line in text:
         line = line.rstrip("\n")
