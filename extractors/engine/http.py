@@ -3,17 +3,23 @@
 Every request carries connect and read timeouts.  Failures are retried at most
 ``max_attempts`` times in total, waiting what the server asks (Retry-After,
 reset epochs, usage headers) or else full-jitter exponential backoff; a wait
-longer than ``max_wait_seconds`` fails at once instead of hanging the run.
+longer than ``max_wait_seconds`` fails at once instead of hanging the run.  A
+body that breaks off or stalls mid-way is such a failure too: a JSON page is
+parsed only once whole, a newline-delimited export is downloaded whole to disk
+before its first line is handed out.
 """
 from __future__ import annotations
 
+import io
 import json
 import logging
 import random as _random
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 import orjson
 import requests
@@ -30,7 +36,7 @@ logger = logging.getLogger("pantau.extractors")
 
 USER_AGENT = "pantau-extractors/0.1 (+https://github.com/pantau)"
 
-# Failures of the exchange itself, before a usable response: worth another try.
+# Failures of the exchange itself (no response, or its body broke off or stalled): worth another try.
 TRANSPORT_ERRORS = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -39,7 +45,7 @@ TRANSPORT_ERRORS = (
 )
 
 
-# Bytes asked of the socket per read when streaming lines (requests' default is 512).
+# Bytes asked of the socket per read when downloading a streamed body (requests' default is 512).
 LINES_CHUNK_BYTES = 64 * 1024
 
 # orjson reads an integer beyond 64 bits as a rounded float; text with 20 digits
@@ -89,8 +95,11 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         random: Callable[[float, float], float] = _random.uniform,
+        scratch_dir: Path | None = None,
     ) -> None:
         self.source = source
+        # Where streamed bodies are downloaded; None: the system's temporary directory.
+        self.scratch_dir = scratch_dir
         self.config = config
         self.redactor = Redactor(config.secret_values())
         self.session = session or requests.Session()
@@ -117,29 +126,24 @@ class HttpClient:
 
     def get_json(self, stream: str, request: Request) -> Any:
         """Send and parse a JSON response; a truncated or non-JSON success body is retried too."""
-        return self._exchange(stream, request, stream_body=False, parse_json=True)[1]
+        return self._exchange(stream, request)
 
     @contextmanager
     def lines(self, stream: str, request: Request) -> Iterator[Iterator[str]]:
-        """Stream a newline-delimited response line by line without holding the body."""
-        response, _ = self._exchange(stream, request, stream_body=True, parse_json=False)
-        try:
-            yield self._iter_lines(stream, request, response)
-        finally:
-            response.close()
+        """Download a newline-delimited response to a temporary file, then hand out its lines.
 
-    def _iter_lines(self, stream: str, request: Request, response: requests.Response) -> Iterator[str]:
-        try:
-            for raw in response.iter_lines(chunk_size=LINES_CHUNK_BYTES):
-                if raw:
-                    yield raw.decode("utf-8", errors="replace")
-        except TRANSPORT_ERRORS as exc:
-            # Records already handed out cannot be taken back: fail the batch rather than retry silently.
-            raise self._error(stream, request, response.status_code, f"stream interrupted: {self._exc_text(exc)}") from None
+        The body is whole on disk before the first line is handed out, so a
+        connection dropped or stalled mid-body is retried like any transient
+        failure and no line of a broken attempt ever reaches the caller.
+        Memory holds one chunk, not the body; the file is gone when the block exits.
+        """
+        with tempfile.TemporaryFile(prefix="pantau-lines-", dir=self.scratch_dir) as body:
+            self._exchange(stream, request, sink=body)
+            body.seek(0)
+            yield _iter_lines(body)
 
-    def _exchange(
-        self, stream: str, request: Request, *, stream_body: bool, parse_json: bool
-    ) -> tuple[requests.Response, Any]:
+    def _exchange(self, stream: str, request: Request, *, sink: IO[bytes] | None = None) -> Any:
+        """One request, retried: the parsed JSON body, or (with ``sink``) None once the body is in ``sink``."""
         policy = self.source.rate_limit
         max_attempts = self.config.http.max_attempts
         for attempt in range(1, max_attempts + 1):
@@ -147,27 +151,29 @@ class HttpClient:
             status: int | None = None
             self.requests += 1
             try:
+                # Streamed even for JSON, so the body is read below, after the status is known: a body
+                # that breaks off or stalls is reported as such, not as "no response".
                 response = self.session.request(
                     request.method,
                     request.url,
                     params=dict(request.params) or None,
                     json=request.json,
                     timeout=self._timeout,
-                    stream=stream_body,
+                    stream=True,
                 )
-                status = response.status_code
+                with response:
+                    status = response.status_code
+                    if response.ok:
+                        decision, body = self._accept(response, sink)
+                        if decision is None:
+                            return body
+                    else:
+                        decision = policy.decide(response, self._clock())
+                        if not decision.retry:
+                            raise self._error(stream, request, status, self.redactor.text(decision.reason), attempt)
             except TRANSPORT_ERRORS as exc:
-                decision = RetryDecision(True, None, self._exc_text(exc))
-            else:
-                if response.ok:
-                    decision, body = self._accept(response, parse_json)
-                    if decision is None:
-                        return response, body
-                else:
-                    decision = policy.decide(response, self._clock())
-                    response.close()
-                    if not decision.retry:
-                        raise self._error(stream, request, status, self.redactor.text(decision.reason), attempt)
+                cut = "" if status is None else "body broke off: "
+                decision = RetryDecision(True, None, cut + self._exc_text(exc))
             if attempt == max_attempts:
                 raise self._error(stream, request, status, self.redactor.text(decision.reason), attempt)
             wait = decision.wait if decision.wait is not None else self._backoff(attempt)
@@ -188,12 +194,17 @@ class HttpClient:
             self._sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")
 
-    def _accept(self, response: requests.Response, parse_json: bool) -> tuple[RetryDecision | None, Any]:
-        """Record the throttle a success asks for; parse JSON if wanted (None decision = accepted)."""
+    def _accept(self, response: requests.Response, sink: IO[bytes] | None) -> tuple[RetryDecision | None, Any]:
+        """Record the throttle a success asks for; parse JSON or fill ``sink`` (None decision = accepted)."""
         pause = self.source.rate_limit.throttle(response, self._clock())
         if pause:
             self._not_before = max(self._not_before, self._clock() + pause)
-        if not parse_json:
+        if sink is not None:
+            # Starting over: whatever a broken attempt wrote is discarded.
+            sink.seek(0)
+            sink.truncate()
+            for chunk in response.iter_content(LINES_CHUNK_BYTES):
+                sink.write(chunk)
             return None, None
         encoding = (response.encoding or "utf-8").lower()
         if encoding in ("utf-8", "utf8"):
@@ -233,3 +244,12 @@ class HttpClient:
     ) -> ExtractionError:
         url = self.describe(Request(request.method, request.url, request.params)).split(" ", 1)[1]
         return ExtractionError(self.source.name, stream, url, status, detail, method=request.method, attempts=attempts)
+
+
+def _iter_lines(body: IO[bytes]) -> Iterator[str]:
+    """The non-empty lines of a downloaded body; \\n, \\r\\n and \\r each end a line, as with requests' ``iter_lines``."""
+    text = io.TextIOWrapper(body, encoding="utf-8", errors="replace", newline=None)
+    for line in text:
+        line = line.rstrip("\n")
+        if line:
+            yield line

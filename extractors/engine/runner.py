@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ContextManager, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
@@ -169,7 +170,9 @@ class StreamRun:
         now: datetime,
         parents: Iterable[Mapping[str, Any]] | None = None,
         client: HttpClient | None = None,
+        scratch_dir: Path | None = None,
     ) -> None:
+        """``scratch_dir``: where a client made here downloads streamed bodies (a passed client has its own)."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         if isinstance(stream.fan_out, ForEachRecordOf) and parents is None:
@@ -185,7 +188,7 @@ class StreamRun:
         self.now = now
         self.parents = parents
         self._owns_client = client is None
-        self.client = client or HttpClient(source, config)
+        self.client = client or HttpClient(source, config, scratch_dir=scratch_dir)
         self._retries_before = self.client.retries
         self._requests_before = self.client.requests
         self._state_after: dict[str, Any] | None = None

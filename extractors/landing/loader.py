@@ -118,6 +118,8 @@ def load_stream(
             now,
             parents=_read_parents(spool.parents_path) if fan_out is not None else None,
             client=client,
+            # A streamed export is downloaded beside the spool: the disk sized for the data.
+            scratch_dir=spool.directory,
         )
         for page in run.pages():
             spool.write_page(

@@ -31,7 +31,9 @@ class Reply:
     fixture: str | None = None
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    delay: float = 0.0  # seconds before answering; with ``delay_at``, a stall after that many body bytes
+    delay_at: int | None = None
+    cut_at: int | None = None  # send only this many body bytes of the promised Content-Length, then hang up
 
 
 @dataclass
@@ -105,7 +107,7 @@ class FixtureServer:
             reply = Reply(404, body={"error": f"no route for {received.method} {handler.path}"})
         else:
             reply = route.replies.pop(0) if len(route.replies) > 1 else route.replies[0]
-        if reply.delay:
+        if reply.delay and reply.delay_at is None:
             time.sleep(reply.delay)
         payload = self._payload(reply)
         handler.send_response(reply.status)
@@ -114,8 +116,14 @@ class FixtureServer:
             handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
+        sent = payload if reply.cut_at is None else payload[: reply.cut_at]
         try:
-            handler.wfile.write(payload)
+            if reply.delay_at is not None:
+                handler.wfile.write(sent[: reply.delay_at])
+                handler.wfile.flush()
+                time.sleep(reply.delay)
+                sent = sent[reply.delay_at :]
+            handler.wfile.write(sent)
         except (BrokenPipeError, ConnectionResetError):
             pass
 

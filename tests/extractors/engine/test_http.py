@@ -156,6 +156,88 @@ def test_truncated_json_body_is_retried(server: FixtureServer, fake_time: FakeTi
     assert client.retries == 1
 
 
+LINES = '{"id":1}\n{"id":2}\n{"id":3}\n'  # 27 bytes; the first line ends at byte 9
+
+
+def read_lines(server: FixtureServer, client: Any, handed_out: list[str] | None = None) -> list[str]:
+    handed_out = [] if handed_out is None else handed_out
+    with client.lines("items", Request("GET", server.url + "/lines")) as lines:
+        handed_out.extend(lines)
+    return handed_out
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param(Reply(200, body=LINES, cut_at=12), id="dropped-after-a-whole-line"),
+        pytest.param(Reply(200, body=LINES, delay=0.6, delay_at=12), id="stalled-beyond-the-read-timeout"),
+    ],
+)
+def test_a_streamed_body_broken_mid_way_is_fetched_again(server: FixtureServer, fake_time: FakeTime, broken: Reply) -> None:
+    """GIVEN a streamed response that breaks off (or stalls past the 0.2 s read timeout) after its first line
+    WHEN read line by line THEN the request is repeated once, after 1 s backoff, and each line is handed out once."""
+    server.route("GET", "/lines", broken, Reply(200, body=LINES))
+    client = make_client(make_source(server.url, read_timeout=0.2), fake_time)
+    assert read_lines(server, client) == ['{"id":1}', '{"id":2}', '{"id":3}']
+    assert (len(server.received), client.requests, client.retries) == (2, 2, 1)
+    assert fake_time.sleeps == [1.0]
+
+
+def test_a_stream_broken_on_every_attempt_fails_naming_the_attempts(
+    server: FixtureServer, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GIVEN a streamed response cut after 12 of its 27 bytes every time, and a token in the query
+    WHEN read with 3 attempts THEN no line is handed out, and the error names source, stream, redacted URL,
+    the 3 attempts and the cut; the token is in neither the error nor the logs."""
+    server.route("GET", "/lines", Reply(200, body=LINES, cut_at=12))
+    source = make_source(server.url, auth=QueryParam("api_key", "access_token"), settings=TOKEN_SETTING)
+    client = make_client(source, fake_time, {**TOKEN_ENV, "PANTAU_HTTP_MAX_ATTEMPTS": "3"})
+    handed_out: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="pantau.extractors"), pytest.raises(ExtractionError) as raised:
+        read_lines(server, client, handed_out)
+    assert handed_out == [] and len(server.received) == 3
+    assert server.received[0].query["api_key"] == TOKEN
+    assert (raised.value.source, raised.value.stream, raised.value.status, raised.value.attempts) == ("demo", "items", 200, 3)
+    cut = "IncompleteRead(12 bytes read, 15 more expected)"
+    assert str(raised.value) == (
+        f"demo/items: GET {server.url}/lines failed after 3 attempts: HTTP 200 body broke off: "
+        f"ChunkedEncodingError: ('Connection broken: {cut}', {cut})"
+    )
+    assert caplog.text.count("failed (HTTP 200 body broke off: ChunkedEncodingError") == 2
+    assert TOKEN not in str(raised.value) and TOKEN not in caplog.text
+
+
+def test_a_streamed_body_is_read_whole_and_its_file_removed(server: FixtureServer, fake_time: FakeTime, tmp_path: Any) -> None:
+    """GIVEN a body with \\r\\n, \\r and blank-line endings and a multi-byte character WHEN read through a scratch
+    directory THEN the non-blank lines come out decoded, and nothing is left in the directory."""
+    server.route("GET", "/lines", Reply(200, body='{"a":"é"}\r\n\r\n{"b":2}\r{"c":3}\n\n{"d":4}'))
+    client = make_client(make_source(server.url), fake_time, scratch_dir=tmp_path)
+    assert read_lines(server, client) == ['{"a":"é"}', '{"b":2}', '{"c":3}', '{"d":4}']
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param(Reply(200, body={"data": [{"id": 1}, {"id": 2}]}, cut_at=20), id="cut-mid-json"),
+        # The first 13 bytes are JSON by themselves: only the short body gives the cut away.
+        pytest.param(Reply(200, body='{"data": [1]}          ', cut_at=13), id="cut-after-a-json-prefix"),
+        pytest.param(Reply(200, body={"data": [{"id": 1}, {"id": 2}]}, delay=0.6, delay_at=20), id="stalled"),
+    ],
+)
+def test_a_json_body_broken_mid_way_is_fetched_again(
+    server: FixtureServer, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, broken: Reply
+) -> None:
+    """GIVEN a page whose body breaks off or stalls past the read timeout once WHEN fetched
+    THEN it is requested again, only the whole second body is returned, and the log says the 200's body broke off."""
+    server.route("GET", "/items", broken, Reply(200, body={"data": [{"id": 1}, {"id": 2}, {"id": 3}]}))
+    client = make_client(make_source(server.url, read_timeout=0.2), fake_time)
+    with caplog.at_level(logging.WARNING, logger="pantau.extractors"):
+        assert get(server, client) == {"data": [{"id": 1}, {"id": 2}, {"id": 3}]}
+    assert (len(server.received), client.retries, fake_time.sleeps) == (2, 1, [1.0])
+    assert "attempt 1/5 failed (HTTP 200 body broke off: " in caplog.text
+
+
 def test_every_request_carries_connect_and_read_timeouts(server: FixtureServer, fake_time: FakeTime) -> None:
     """GIVEN a source with 2 s connect / 5 s read timeouts WHEN requests (including retries and streams) are made THEN each passes both."""
     server.route("GET", "/items", Reply(503, body=""), Reply(200, body={"data": []}))
@@ -166,7 +248,7 @@ def test_every_request_carries_connect_and_read_timeouts(server: FixtureServer, 
     with client.lines("items", Request("GET", server.url + "/lines")) as lines:
         list(lines)
     assert [call["timeout"] for call in session.calls] == [(2.0, 5.0)] * 3
-    assert [call["stream"] for call in session.calls] == [False, False, True]
+    assert [call["stream"] for call in session.calls] == [True, True, True]
 
 
 def test_real_read_timeout_against_a_slow_server(server: FixtureServer, fake_time: FakeTime) -> None:
