@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.as_of:
                 running.set_clock(args.as_of)
                 os.environ["PANTAU_NOW"] = args.as_of
+            else:
+                # The night's clock is the sandbox's: a world anchored in the past has no later
+                # day to ask for (Mixpanel refuses a to_date after its today).
+                os.environ.setdefault("PANTAU_NOW", running.clock())
 
         import dagster as dg
 

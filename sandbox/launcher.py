@@ -35,6 +35,10 @@ class RunningSandbox:
     def set_clock(self, as_of_iso: str) -> dict:
         return requests.post(f"{self.base_url}/_sandbox/clock", json={"as_of": as_of_iso}, timeout=10).json()
 
+    def clock(self) -> str:
+        """The sandbox's "now" (ISO): nothing later is visible in its world."""
+        return requests.get(f"{self.base_url}/_sandbox/clock", timeout=10).json()["as_of"]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
