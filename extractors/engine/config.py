@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS_VAR = "PANTAU_HTTP_MAX_ATTEMPTS"
 MAX_WAIT_VAR = "PANTAU_HTTP_MAX_WAIT_SECONDS"
+READ_TIMEOUT_VAR = "PANTAU_HTTP_READ_TIMEOUT_SECONDS"
 HISTORY_START_VAR = "PANTAU_HISTORY_START"
 
 
@@ -33,13 +34,16 @@ class HttpSettings:
     """Retry budget shared by every source.
 
     backoff_base / backoff_cap: full-jitter exponential backoff bounds (seconds)
-    used when the server gives no wait of its own.
+    used when the server gives no wait of its own.  read_timeout_seconds, when
+    set, replaces every source's declared read timeout (a network slower, or a
+    stall to be noticed sooner, than the API's usual).
     """
 
     max_attempts: int = 5
     max_wait_seconds: float = 300.0
     backoff_base: float = 1.0
     backoff_cap: float = 60.0
+    read_timeout_seconds: float | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> HttpSettings:
@@ -47,6 +51,8 @@ class HttpSettings:
         return cls(
             max_attempts=int(_number(environ, MAX_ATTEMPTS_VAR, defaults.max_attempts, integer=True)),
             max_wait_seconds=_number(environ, MAX_WAIT_VAR, defaults.max_wait_seconds, integer=False),
+            # unset or 0: each source's declared read timeout
+            read_timeout_seconds=_number(environ, READ_TIMEOUT_VAR, 0.0, integer=False) or None,
         )
 
 

@@ -108,7 +108,7 @@ class HttpClient:
         self._sleep = sleep
         self._clock = clock
         self._random = random
-        self._timeout = (source.connect_timeout, source.read_timeout)
+        self._timeout = (source.connect_timeout, config.http.read_timeout_seconds or source.read_timeout)
         self._not_before = 0.0
         self.requests = 0
         self.retries = 0

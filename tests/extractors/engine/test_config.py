@@ -74,6 +74,7 @@ def test_missing_required_setting_names_source_and_variable(env: dict[str, str],
         pytest.param({"PANTAU_HTTP_MAX_ATTEMPTS": "many"}, "PANTAU_HTTP_MAX_ATTEMPTS", id="attempts-not-int"),
         pytest.param({"PANTAU_HTTP_MAX_ATTEMPTS": "0"}, "PANTAU_HTTP_MAX_ATTEMPTS", id="attempts-zero"),
         pytest.param({"PANTAU_HTTP_MAX_WAIT_SECONDS": "-1"}, "PANTAU_HTTP_MAX_WAIT_SECONDS", id="wait-negative"),
+        pytest.param({"PANTAU_HTTP_READ_TIMEOUT_SECONDS": "soon"}, "PANTAU_HTTP_READ_TIMEOUT_SECONDS", id="read-timeout-not-a-number"),
     ],
 )
 def test_invalid_http_settings_name_the_variable(env: dict[str, str], var: str) -> None:
@@ -90,6 +91,12 @@ def test_http_settings_come_from_the_environment() -> None:
         {"PANTAU_INSTAGRAM_ACCESS_TOKEN": TOKEN, "PANTAU_INSTAGRAM_IG_USER_ID": "1", "PANTAU_HTTP_MAX_ATTEMPTS": "3", "PANTAU_HTTP_MAX_WAIT_SECONDS": "12.5"},
     )
     assert (config.http.max_attempts, config.http.max_wait_seconds) == (3, 12.5)
+    assert config.http.read_timeout_seconds is None
+    shorter = SourceConfig.from_env(
+        INSTAGRAM,
+        {"PANTAU_INSTAGRAM_ACCESS_TOKEN": TOKEN, "PANTAU_INSTAGRAM_IG_USER_ID": "1", "PANTAU_HTTP_READ_TIMEOUT_SECONDS": "2.5"},
+    )
+    assert shorter.http.read_timeout_seconds == 2.5
 
 
 def test_repr_and_str_never_show_secret_values() -> None:

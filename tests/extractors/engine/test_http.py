@@ -262,6 +262,17 @@ def test_real_read_timeout_against_a_slow_server(server: FixtureServer, fake_tim
     assert "ReadTimeout" in str(raised.value)
 
 
+def test_the_read_timeout_variable_replaces_the_declared_one(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN a source declaring a 60 s read timeout and PANTAU_HTTP_READ_TIMEOUT_SECONDS=0.2 WHEN a
+    server stalls 0.6 s on every attempt THEN each attempt gives up after 0.2 s, not 60 s."""
+    server.route("GET", "/items", Reply(200, body={"data": []}, delay=0.6))
+    source = make_source(server.url, read_timeout=60.0)
+    client = make_client(source, fake_time, {"PANTAU_HTTP_MAX_ATTEMPTS": "2", "PANTAU_HTTP_READ_TIMEOUT_SECONDS": "0.2"})
+    with pytest.raises(ExtractionError) as raised:
+        get(server, client)
+    assert raised.value.attempts == 2 and "ReadTimeout" in str(raised.value)
+
+
 def test_connection_refused_is_retried_then_reported(fake_time: FakeTime) -> None:
     """GIVEN nothing listening on the port WHEN fetched THEN every attempt is made and the error has no status."""
     with socket.socket() as probe:
