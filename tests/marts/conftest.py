@@ -22,7 +22,10 @@ from sandbox.world.truth import ground_truth
 from tests.conftest import TEST_ANCHOR
 
 
-def build_warehouse(workdir: Path, profile: str, env: dict[str, str] | None = None) -> Path:
+def build_warehouse(workdir: Path, profile: str, env: dict[str, str] | None = None, *, faults: str = "",
+                    returncodes: tuple[int, ...] = (0,)) -> Path:
+    """One night of ``profile`` into ``workdir`` (again, on the same warehouse, when called twice);
+    ``faults`` are the sandbox's (``--faults``); the run's exit code must be one of ``returncodes``."""
     environ = {
         **os.environ,
         "PANTAU_WAREHOUSE": str(workdir / "pantau.duckdb"),
@@ -32,10 +35,11 @@ def build_warehouse(workdir: Path, profile: str, env: dict[str, str] | None = No
     }
     environ.pop("PANTAU_SANDBOX_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.run", "--sandbox", profile, "--anchor", TEST_ANCHOR],
+        [sys.executable, "-m", "orchestration.run", "--sandbox", profile, "--anchor", TEST_ANCHOR,
+         *(["--faults", faults] if faults else [])],
         cwd=REPO_ROOT, env=environ, capture_output=True, text=True, timeout=2400,
     )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
+    assert proc.returncode in returncodes, proc.stdout[-6000:] + proc.stderr[-6000:]
     return workdir / "pantau.duckdb"
 
 
