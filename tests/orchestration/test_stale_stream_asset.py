@@ -1,0 +1,79 @@
+"""A raw asset whose stream fails: stale (recorded, reported, not blocking) or a bug (fails loudly)."""
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+
+from extractors.engine.errors import ExtractionError
+from extractors.landing.freshness import stale_streams
+from extractors.sources import all_sources
+from orchestration.defs.ingestion import definitions as ingestion
+from orchestration.resources import SourcesResource, WarehouseResource
+from tests.conftest import TEST_NOW
+
+SECRET = "sk_test_never_in_the_warehouse"
+STRIPE = next(s for s in all_sources() if s.name == "stripe")
+
+
+def _materialize(warehouse, load_stream, monkeypatch) -> tuple[dg.ExecuteInProcessResult, bool]:
+    monkeypatch.setenv("PANTAU_STRIPE_SECRET_KEY", SECRET)
+    monkeypatch.setattr(ingestion, "load_stream", load_stream)
+    downstream_ran = []
+
+    @dg.asset(deps=[ingestion.raw_asset_key("stripe", "customers")])
+    def downstream() -> None:
+        downstream_ran.append(True)
+
+    result = dg.materialize(
+        [ingestion.build_raw_asset(STRIPE, STRIPE.stream("customers")), downstream],
+        resources={"sources": SourcesResource(now_override=TEST_NOW.isoformat()),
+                   "warehouse": WarehouseResource(path=str(warehouse))},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    return result, bool(downstream_ran)
+
+
+def test_a_source_failing_for_good_leaves_the_stream_stale_and_the_run_going(tmp_path, monkeypatch):
+    """GIVEN a stream whose source fails after its retries, the error echoing the secret
+    WHEN its raw asset and an asset downstream of it are materialized
+    THEN the run succeeds and the downstream asset runs; the freshness check fails with ERROR severity;
+    the materialization and audit.stream_freshness say stale, never loaded, with the redacted reason."""
+    def failing(source, stream, config, warehouse, now):
+        raise ExtractionError("stripe", stream, f"https://api.stripe.test/v1/customers?key={SECRET}", 503,
+                              f"service unavailable for {SECRET}", attempts=5)
+
+    warehouse = tmp_path / "pantau.duckdb"
+    result, downstream_ran = _materialize(warehouse, failing, monkeypatch)
+    assert result.success and downstream_ran
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not checks["fresh"].passed and checks["fresh"].severity == dg.AssetCheckSeverity.ERROR
+    assert checks["great_expectations_suite"].severity == dg.AssetCheckSeverity.WARN
+    (materialization,) = [m for m in result.get_asset_materialization_events()
+                          if m.asset_key == ingestion.raw_asset_key("stripe", "customers")]
+    metadata = materialization.materialization.metadata
+    assert metadata["stale"].value is True and metadata["stale_since"].text == "never loaded"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (stale,) = stale_streams(con, result.run_id)
+    assert (stale.source, stale.stream, stale.stale_since) == ("stripe", "customers", None)
+    assert "failed after 5 attempts: HTTP 503" in stale.reason
+    assert SECRET not in stale.reason and SECRET not in metadata["stale_reason"].text
+
+
+@pytest.mark.parametrize("error", [
+    pytest.param(KeyError("cursor"), id="a-bug-in-our-code"),
+    pytest.param(duckdb.IOException("disk full"), id="the-warehouse-cannot-be-written"),
+])
+def test_any_other_failure_fails_the_step_and_blocks_downstream(tmp_path, monkeypatch, error):
+    """GIVEN a stream whose load raises something other than an extraction error
+    WHEN its raw asset and an asset downstream of it are materialized
+    THEN the run fails, the downstream asset does not run, and no stream is recorded stale (the night
+    publishes nothing: a bug is not a stale source)."""
+    def broken(source, stream, config, warehouse, now):
+        raise error
+
+    warehouse = tmp_path / "pantau.duckdb"
+    result, downstream_ran = _materialize(warehouse, broken, monkeypatch)
+    assert not result.success and not downstream_ran
+    assert not warehouse.exists(), "a failure that is not the source's records no stale stream"
