@@ -34,9 +34,14 @@ class StaleStream:
 
 
 def record_freshness(warehouse: str | Path, run_id: str, source: str, stream: str,
-                     stale_reason: str | None) -> StaleStream | None:
+                     stale_reason: str | None, inherited: StaleStream | None = None) -> StaleStream | None:
     """Record that ``source``/``stream`` is fresh after run ``run_id`` (``stale_reason`` None)
-    or stale for that reason, which must already be redacted.  Returns the stale stream, if so."""
+    or stale for that reason, which must already be redacted.  Returns the stale stream, if so.
+
+    ``inherited``: the stale parent a fan-out stream reads its parents from.  The child commits
+    (nothing new to fan out over) but is as stale as its parent, since the parent's stale_since."""
+    if inherited is not None:
+        stale_reason = f"its parent {inherited.source}/{inherited.stream} is stale ({inherited.reason})"
     with connect(warehouse) as con:
         batch_id, stale_since = con.execute(
             """
@@ -46,6 +51,8 @@ def record_freshness(warehouse: str | Path, run_id: str, source: str, stream: st
             [source, stream],
         ).fetchone()
         stale = stale_reason is not None
+        if inherited is not None:
+            stale_since = inherited.stale_since
         con.execute(
             "INSERT INTO audit.stream_freshness VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, source, stream, datetime.now(UTC), stale, batch_id,
@@ -64,3 +71,9 @@ def stale_streams(con: duckdb.DuckDBPyConnection, run_id: str) -> list[StaleStre
         [run_id],
     ).fetchall()
     return [StaleStream(*row) for row in rows]
+
+
+def stale_in_run(warehouse: str | Path, run_id: str, source: str, stream: str) -> StaleStream | None:
+    """``source``/``stream`` as run ``run_id`` recorded it, if stale."""
+    with connect(warehouse) as con:
+        return next((s for s in stale_streams(con, run_id) if (s.source, s.stream) == (source, stream)), None)

@@ -7,6 +7,7 @@ import pytest
 
 from extractors.engine.errors import ExtractionError
 from extractors.landing.freshness import stale_streams
+from extractors.landing.loader import LoadResult
 from extractors.sources import all_sources
 from orchestration.defs.ingestion import definitions as ingestion
 from orchestration.resources import SourcesResource, WarehouseResource
@@ -77,3 +78,31 @@ def test_any_other_failure_fails_the_step_and_blocks_downstream(tmp_path, monkey
     result, downstream_ran = _materialize(warehouse, broken, monkeypatch)
     assert not result.success and not downstream_ran
     assert not warehouse.exists(), "a failure that is not the source's records no stale stream"
+
+
+def test_a_fan_out_stream_whose_parent_is_stale_is_stale_too(tmp_path, monkeypatch):
+    """GIVEN zendesk tickets failing for good, and ticket_comments (fanned out over tickets) committing
+    WHEN both raw assets are materialized
+    THEN ticket_comments is stale too, naming its parent and the parent's reason."""
+    for name, value in {"SUBDOMAIN": "brand", "EMAIL": "ops@brand.test", "API_TOKEN": SECRET}.items():
+        monkeypatch.setenv(f"PANTAU_ZENDESK_{name}", value)
+
+    def load(source, stream, config, warehouse, now):
+        if stream == "tickets":
+            raise ExtractionError("zendesk", stream, "https://brand.zendesk.test/api/v2/tickets", 503, "down")
+        return LoadResult(batch_id=1, status="committed", records=0, quarantined=0, duplicates_dropped=0, pages=0,
+                          requests=0, retries=0, cursor_before=None, cursor_after={}, validation=None, seconds=0.0)
+
+    monkeypatch.setattr(ingestion, "load_stream", load)
+    zendesk = next(s for s in all_sources() if s.name == "zendesk")
+    warehouse = tmp_path / "pantau.duckdb"
+    result = dg.materialize(
+        [ingestion.build_raw_asset(zendesk, zendesk.stream(name)) for name in ("tickets", "ticket_comments")],
+        resources={"sources": SourcesResource(now_override=TEST_NOW.isoformat()),
+                   "warehouse": WarehouseResource(path=str(warehouse))},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        stale = {s.stream: s.reason for s in stale_streams(con, result.run_id)}
+    assert set(stale) == {"tickets", "ticket_comments"}
+    assert stale["ticket_comments"] == f"its parent zendesk/tickets is stale ({stale['tickets']})"

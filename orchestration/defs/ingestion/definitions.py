@@ -16,7 +16,7 @@ import dagster as dg
 from extractors.engine.declarations import ForEachRecordOf, Source, Stream
 from extractors.engine.errors import ExtractionError
 from extractors.engine.redaction import Redactor
-from extractors.landing.freshness import StaleStream, record_freshness
+from extractors.landing.freshness import StaleStream, record_freshness, stale_in_run
 from extractors.landing.loader import load_stream
 from extractors.sources import all_sources
 from orchestration.resources import SourcesResource, WarehouseResource
@@ -102,10 +102,14 @@ def build_raw_asset(source: Source, stream: Stream) -> dg.AssetsDefinition:
             "%s/%s batch %s: %s, %s records, %s quarantined",
             source.name, stream.name, result.batch_id, result.status, result.records, result.quarantined,
         )
+        # A fan-out stream whose parent is stale tonight has nothing new to fan out over.
+        parent = (stale_in_run(warehouse.path, context.run_id, source.name, stream.fan_out.stream)
+                  if isinstance(stream.fan_out, ForEachRecordOf) else None)
         stale = record_freshness(
             warehouse.path, context.run_id, source.name, stream.name,
             None if result.status == "committed" else f"batch {result.batch_id} rejected by its suite: "
             + "; ".join(failures),
+            inherited=parent if result.status == "committed" else None,
         )
         if stale is not None:
             context.log.error(stale.describe())
