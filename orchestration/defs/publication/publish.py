@@ -4,7 +4,7 @@ DuckDB lets one process write a file, and while it writes no other process can
 open it, not even read-only. BI tools and analysts therefore never open the
 working warehouse: they open the published file, which the nightly run rebuilds
 beside it under a temporary name and renames into place only after every load
-check and dbt test has passed. A reader holding the old file keeps reading it
+has committed or been recorded stale and every dbt test has passed. A reader holding the old file keeps reading it
 (the rename does not touch its open inode); the next connection sees the new one.
 A failed night publishes nothing, so the last good publication stays readable.
 A night with stale streams (see ``extractors/landing/freshness.py``) does publish, and
