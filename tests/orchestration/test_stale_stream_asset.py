@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from extractors.engine.errors import ExtractionError
-from extractors.landing.freshness import stale_streams
+from extractors.landing.freshness import StaleStream, stale_streams
 from extractors.landing.loader import LoadResult
 from extractors.sources import all_sources
 from orchestration.defs.ingestion import definitions as ingestion
@@ -106,3 +106,21 @@ def test_a_fan_out_stream_whose_parent_is_stale_is_stale_too(tmp_path, monkeypat
         stale = {s.stream: s.reason for s in stale_streams(con, result.run_id)}
     assert set(stale) == {"tickets", "ticket_comments"}
     assert stale["ticket_comments"] == f"its parent zendesk/tickets is stale ({stale['tickets']})"
+
+
+def test_a_model_built_from_a_stale_table_says_so_in_its_metadata():
+    """GIVEN zendesk/tickets stale tonight
+    WHEN dbt's outputs pass through flag_stale_inputs
+    THEN a model downstream of tickets carries stale_inputs naming it; one that is not, and a check result,
+    pass unchanged."""
+    from orchestration.defs.transformation.definitions import flag_stale_inputs
+
+    stale = StaleStream("zendesk", "tickets", None, "zendesk/tickets: HTTP 503")
+    events = [
+        dg.Output(None, "a", metadata={"unique_id": "model.pantau.stg_zendesk__tickets"}),
+        dg.Output(None, "b", metadata={"unique_id": "model.pantau.stg_stripe__invoices"}),
+        dg.AssetCheckResult(passed=True, asset_key=dg.AssetKey(["staging", "stg_zendesk__tickets"]), check_name="t"),
+    ]
+    flagged, fresh, check = flag_stale_inputs(events, {stale.name: stale})
+    assert flagged.metadata["stale_inputs"].md_str == f"- {stale.describe()}"
+    assert "stale_inputs" not in fresh.metadata and check is events[2]
