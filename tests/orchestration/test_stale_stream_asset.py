@@ -11,6 +11,7 @@ from extractors.landing.loader import LoadResult
 from extractors.sources import all_sources
 from orchestration.defs.ingestion import definitions as ingestion
 from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.summary import exit_code
 from tests.conftest import TEST_NOW
 
 SECRET = "sk_test_never_in_the_warehouse"
@@ -124,3 +125,13 @@ def test_a_model_built_from_a_stale_table_says_so_in_its_metadata():
     flagged, fresh, check = flag_stale_inputs(events, {stale.name: stale})
     assert flagged.metadata["stale_inputs"].md_str == f"- {stale.describe()}"
     assert "stale_inputs" not in fresh.metadata and check is events[2]
+
+
+@pytest.mark.parametrize(("published", "stale", "expected"), [
+    pytest.param(True, [], 0, id="published-fresh"),
+    pytest.param(True, [StaleStream("zendesk", "tickets", None, "HTTP 503")], 3, id="published-with-stale-streams"),
+    pytest.param(False, [StaleStream("zendesk", "tickets", None, "HTTP 503")], 1, id="nothing-published"),
+    pytest.param(False, [], 1, id="nothing-published-all-fresh"),
+])
+def test_the_exit_code_says_whether_the_night_published_and_how_fresh(published, stale, expected):
+    assert exit_code(published, stale) == expected
