@@ -3,6 +3,10 @@
 ``--sandbox PROFILE`` starts the local sandbox first and points every source
 at it; that is what ``make demo`` does.  Without it the sources are configured
 from ``PANTAU_<SOURCE>_*`` variables, exactly as the schedule runs them.
+
+Exit code: 0 published with every stream fresh; 3 published, but some streams are
+stale (their source failed for good or their suite rejected the batch; the summary
+names them); 1 nothing published (readers keep the last good publication).
 """
 from __future__ import annotations
 
@@ -74,9 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PANTAU_LOG_LEVEL", "INFO")}}}},
             )
         wall = time.monotonic() - t0
-        print_summary(result, settings.warehouse, settings.published, started, wall,
-                      configured=settings.configured_sources(), manifest=PROJECT.manifest_path)
-        return 0 if result.success else 1
+        return print_summary(result, settings.warehouse, settings.published, started, wall,
+                             configured=settings.configured_sources(), manifest=PROJECT.manifest_path)
 
 
 if __name__ == "__main__":

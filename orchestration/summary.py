@@ -1,4 +1,5 @@
-"""The short report that ends a nightly run: what landed, what was checked, how long."""
+"""The short report that ends a nightly run: what landed, what was checked, how long, which
+streams are stale, and the exit code that tells a scheduler which of three nights it was."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,9 +7,15 @@ from pathlib import Path
 
 import duckdb
 
+from extractors.landing.freshness import StaleStream, stale_streams
 from extractors.landing.warehouse import open_when_unlocked
 from orchestration.lineage import FamilyStatus, night_family_statuses
 from orchestration.settings import DBT_PROJECT_DIR
+
+# What `python -m orchestration.run` exits with (README, "When a source fails").
+EXIT_PUBLISHED = 0  # published, every stream fresh
+EXIT_FAILED = 1  # nothing published: readers keep the last good publication
+EXIT_PUBLISHED_STALE = 3  # published, but some streams kept their last committed batch
 
 
 def _check_counts(result) -> tuple[int, int, list[str]]:
@@ -22,17 +29,23 @@ def _check_counts(result) -> tuple[int, int, list[str]]:
     return passed, failed, names
 
 
-def _publication_line(result, published: Path) -> str:
-    """Whether this run published, or which earlier publication readers still see."""
+def _publication(result, published: Path) -> tuple[bool, str]:
+    """Whether this run published, and the line saying so or which earlier publication readers still see."""
     if not published.exists():
-        return f"published: nothing yet ({published} is made once a night passes every check)"
+        return False, f"published: nothing yet ({published} is made once a night passes every check)"
     with duckdb.connect(str(published), read_only=True) as con:
         run_id, at, tables, rows = con.execute(
             "select dagster_run_id, published_at, tables, total_rows from publication.info"
         ).fetchone()
     if run_id == result.run_id:
-        return f"published: {tables} tables, {rows:,} rows -> {published}"
-    return f"published: NOT this run; readers keep the publication of {at:%Y-%m-%d %H:%M %Z} in {published}"
+        return True, f"published: {tables} tables, {rows:,} rows -> {published}"
+    return False, f"published: NOT this run; readers keep the publication of {at:%Y-%m-%d %H:%M %Z} in {published}"
+
+
+def exit_code(published_this_run: bool, stale: list[StaleStream]) -> int:
+    if not published_this_run:
+        return EXIT_FAILED
+    return EXIT_PUBLISHED_STALE if stale else EXIT_PUBLISHED
 
 
 def _family_line(status: FamilyStatus) -> str:
@@ -41,16 +54,21 @@ def _family_line(status: FamilyStatus) -> str:
         line += f"; configured, no data yet: {', '.join(status.without_data)}"
     if status.not_configured:
         line += f"; not configured: {', '.join(status.not_configured)}"
+    if status.is_stale:
+        line += f"; STALE: {', '.join(status.stale)}"
     return line
 
 
 def print_summary(result, warehouse: Path, published: Path, started: datetime, wall_seconds: float,
-                  configured: set[str] | None = None, manifest: Path | None = None) -> None:
-    """``configured``: the sources this deployment loads; ``manifest``: dbt's, for the metric
-    families' lineage (the per-family lines are left out without either)."""
+                  configured: set[str] | None = None, manifest: Path | None = None) -> int:
+    """Print the summary and return the exit code (``EXIT_*``).  ``configured``: the sources this
+    deployment loads; ``manifest``: dbt's, for the metric families' lineage (the per-family lines
+    are left out without either)."""
     passed, failed, failed_names = _check_counts(result)
     with open_when_unlocked(warehouse, read_only=True, lock_timeout=60) as con:
-        families = (night_family_statuses(con, manifest, DBT_PROJECT_DIR / "METRICS.md", configured)
+        stale = stale_streams(con, result.run_id)
+        families = (night_family_statuses(con, manifest, DBT_PROJECT_DIR / "METRICS.md", configured,
+                                          {s.name for s in stale})
                     if manifest is not None and manifest.exists() and configured is not None else [])
         per_source = con.execute(
             """
@@ -81,8 +99,11 @@ def print_summary(result, warehouse: Path, published: Path, started: datetime, w
                 " where table_schema in ('intermediate', 'core', 'marts', 'reference') group by 1"
             ).fetchall()
         )
+    published_this_run, publication_line = _publication(result, published)
+    code = exit_code(published_this_run and result.success, stale)
     print()
-    print("Pantau nightly run: " + ("SUCCESS" if result.success else "FAILED"))
+    print("Pantau nightly run: " + {EXIT_PUBLISHED: "SUCCESS", EXIT_PUBLISHED_STALE: "SUCCESS WITH STALE STREAMS",
+                                    EXIT_FAILED: "FAILED"}[code])
     print(f"{'source':<12}{'streams':>8}{'records':>12}{'staging models':>16}")
     for source, batches, records, not_committed in per_source:
         note = f"  ({not_committed} not committed)" if not_committed else ""
@@ -96,7 +117,12 @@ def print_summary(result, warehouse: Path, published: Path, started: datetime, w
         print("metric families, by the sources that fed them:")
         for status in families:
             print(_family_line(status))
+    if stale:
+        print(f"stale streams ({len(stale)}): their tables keep their last committed batch")
+        for s in stale:
+            print(f"  {s.describe()}")
     print(f"checks: {passed} passed, {failed} failed" + (f" ({', '.join(failed_names[:10])})" if failed_names else ""))
     print(f"wall time: {wall_seconds:.1f} s")
     print(f"warehouse: {warehouse}")
-    print(_publication_line(result, published))
+    print(publication_line)
+    return code

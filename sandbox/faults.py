@@ -2,7 +2,7 @@
 
 Counters are per API and deterministic (every Nth request), so a test can say
 exactly which request fails.  Set from ``PANTAU_SANDBOX_FAULTS``
-("rate_limit_every=5,error_5xx_every=7") or ``POST /_sandbox/faults``.
+("rate_limit_every=5,error_5xx_every=7", "fail_source=zendesk") or ``POST /_sandbox/faults``.
 """
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class Faults:
     duplicate_across_pages: bool = False  # each page repeats the previous page's last record
     schema_drift: bool = False  # records gain an unknown field and lose an optional one
     fail_after_requests: int = 0  # after N requests, every request answers 500 (an outage)
+    # APIs whose every request gets their server error, one source down for good: "zendesk", or "zendesk+stripe"
+    # ("+" because the fault list itself is comma-separated)
+    fail_source: str = ""
 
     @classmethod
     def parse(cls, text: str | None) -> "Faults":
@@ -74,12 +77,14 @@ class FaultCounter:
             self._records[api] = n
             return n
 
-    def fault_for(self, n: int) -> str | None:
+    def fault_for(self, n: int, api: str) -> str | None:
         f = self.faults
 
         def hits(every: int) -> bool:
             return every > 0 and n % every == 0
 
+        if api in f.fail_source.split("+"):
+            return "outage"
         if f.fail_after_requests and n > f.fail_after_requests:
             return "outage"
         if hits(f.rate_limit_every):

@@ -45,4 +45,5 @@ _FAULTS_OFF = {
     "duplicate_across_pages": False,
     "schema_drift": False,
     "fail_after_requests": 0,
+    "fail_source": "",
 }

@@ -72,6 +72,18 @@ AUDIT_DDL = (
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS audit.stream_freshness (
+        run_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        stream VARCHAR NOT NULL,
+        checked_at TIMESTAMPTZ NOT NULL,
+        is_stale BOOLEAN NOT NULL,
+        batch_id BIGINT,
+        stale_since TIMESTAMPTZ,
+        reason VARCHAR
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS audit.validation_results (
         batch_id BIGINT NOT NULL,
         source VARCHAR NOT NULL,

@@ -132,7 +132,7 @@ class Api:
     # -- dispatch --------------------------------------------------------------
     def handle(self, req: Request) -> tuple[Response, str | None]:
         """The response and the transport fault to apply ("drop", "slow") if any."""
-        fault = self.faults.fault_for(self.faults.next_request(self.name))
+        fault = self.faults.fault_for(self.faults.next_request(self.name), self.name)
         if not self.authorized(req):
             return self.unauthorized(req), None
         if fault == "rate_limit":

@@ -9,7 +9,8 @@ from extractors.sources import all_sources
 def test_definitions_load_with_every_stream_as_a_checked_asset():
     """GIVEN the repository's definitions
     WHEN Dagster loads them
-    THEN every declared stream is a raw asset grouped by its source with a blocking suite check,
+    THEN every declared stream is a raw asset grouped by its source with a suite check and a freshness
+    check, neither blocking (a failed stream costs its freshness, not the night),
     every staging model is an asset downstream of its raw asset, and the nightly job and schedule exist."""
     from orchestration.definitions import defs
 
@@ -23,9 +24,9 @@ def test_definitions_load_with_every_stream_as_a_checked_asset():
         assert key.to_user_string() in keys
         node = graph.get(key)
         assert node.group_name == source
-        checks = [c for c in graph.get_check_keys_for_assets({key})]
-        assert any(c.name == "great_expectations_suite" for c in checks)
-        assert all(graph.get_check_spec(c).blocking for c in checks if c.name == "great_expectations_suite")
+        checks = graph.get_check_keys_for_assets({key})
+        assert {c.name for c in checks} == {"great_expectations_suite", "fresh"}
+        assert not any(graph.get_check_spec(c).blocking for c in checks)
     staging = [k for k in keys if k.startswith("staging/")]
     assert len(staging) >= len(streams) - 2  # a stream may feed a model with its parent
     for key in staging:
@@ -41,8 +42,8 @@ def test_definitions_load_with_every_stream_as_a_checked_asset():
 def test_definitions_hold_a_checked_import_asset_per_export_entity():
     """GIVEN the repository's definitions
     WHEN Dagster loads them
-    THEN every export entity of the file source is a raw/files__<entity> asset in group files with a
-    blocking suite check, upstream of its stg_files__<entity> staging model."""
+    THEN every export entity of the file source is a raw/files__<entity> asset in group files with the
+    raw assets' non-blocking suite and freshness checks, upstream of its stg_files__<entity> staging model."""
     from extractors.files import ENTITIES
     from orchestration.definitions import defs
 
@@ -50,6 +51,7 @@ def test_definitions_hold_a_checked_import_asset_per_export_entity():
     for entity in ENTITIES:
         key = dg.AssetKey(["raw", f"files__{entity.name}"])
         assert graph.get(key).group_name == "files"
-        (check,) = graph.get_check_keys_for_assets({key})
-        assert check.name == "great_expectations_suite" and graph.get_check_spec(check).blocking
+        checks = graph.get_check_keys_for_assets({key})
+        assert {c.name for c in checks} == {"great_expectations_suite", "fresh"}
+        assert not any(graph.get_check_spec(c).blocking for c in checks)
         assert key in graph.get(dg.AssetKey(["staging", f"stg_files__{entity.name}"])).parent_keys

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.lineage import RawTable, family_statuses, metric_family_inputs, raw_tables
+from orchestration.lineage import (
+    RawTable,
+    family_statuses,
+    metric_family_inputs,
+    raw_inputs,
+    raw_tables,
+)
 
 
 def source(name: str, table: str, schema: str = "raw") -> tuple[str, dict]:
@@ -83,3 +89,21 @@ def test_statuses_split_loaded_configured_and_not_configured(tmp_path):
     response, retention = by_family["R"], by_family["L"]
     assert (response.loaded, response.without_data, response.not_configured) == (("x",), (), ("zendesk",))
     assert (retention.loaded, retention.not_configured) == ((), ("stripe",))
+
+
+def test_a_family_fed_by_a_stale_stream_is_stale_and_names_it(tmp_path):
+    """GIVEN R fed by x/mentions and zendesk/tickets, and L by stripe/invoices
+    WHEN the night left zendesk/tickets stale, and hubspot/contacts (which only links people)
+    THEN R is stale naming zendesk__tickets, and L is not."""
+    families = metric_family_inputs(MANIFEST, tmp_path / "absent.md")
+    by_family = {f.family: f for f in family_statuses(
+        families, configured={"x", "zendesk", "stripe", "hubspot"}, loaded={"x", "zendesk", "stripe", "hubspot"},
+        stale={"zendesk__tickets", "hubspot__contacts"})}
+    assert (by_family["R"].is_stale, by_family["R"].stale) == (True, ("zendesk__tickets",))
+    assert (by_family["L"].is_stale, by_family["L"].stale) == (False, ())
+
+
+def test_raw_inputs_of_a_model_are_its_upstream_raw_tables_but_not_through_identity():
+    upstream = raw_inputs(MANIFEST)
+    assert upstream("model.pantau.retention_cohorts") == {RawTable("stripe", "invoices")}
+    assert upstream("model.pantau.response_conversations") == {RawTable("x", "mentions"), RawTable("zendesk", "tickets")}

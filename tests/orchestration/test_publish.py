@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extractors.landing.freshness import StaleStream
 from orchestration.defs.publication.publish import publish
 from orchestration.lineage import FamilyStatus
 from orchestration.settings import PipelineSettings, SettingsError
@@ -42,12 +43,16 @@ def test_publish_copies_only_the_reader_schemas_with_their_docs(tmp_path):
     """GIVEN a working warehouse with raw, staging, core, marts and reference tables
     WHEN it is published
     THEN the reader file has exactly the core, marts and reference tables with the same rows,
-    dbt's descriptions as comments, a publication.info row naming the run and the metric
-    families' sources as given."""
+    dbt's descriptions as comments, a publication.info row naming the run and its stale streams,
+    and the metric families' sources and staleness as given."""
     working, published = tmp_path / "w.duckdb", tmp_path / "w_published.duckdb"
     make_warehouse(working, engagement_rows=5)
-    engagement = FamilyStatus("E", "Social engagement", ("E1", "E2"), ("x",), ("instagram",), ("facebook",))
-    done = publish(working, published, NIGHT_1, "run-1", manifest(tmp_path / "manifest.json"), families=[engagement])
+    engagement = FamilyStatus("E", "Social engagement", ("E1", "E2"), ("x",), ("instagram",), ("facebook",),
+                              stale=("x__tweets",))
+    response = FamilyStatus("R", "Response", ("R1",), ("zendesk",), (), ())
+    stale = StaleStream("x", "tweets", NIGHT_1, "x/tweets: GET https://api.x.test/2/tweets failed after 5 attempts")
+    done = publish(working, published, NIGHT_2, "run-2", manifest(tmp_path / "manifest.json"),
+                   families=[engagement, response], stale=[stale])
     assert (done.tables, done.rows) == (3, 3 + 5 + 1)
     with duckdb.connect(str(published), read_only=True) as con:
         tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -56,14 +61,17 @@ def test_publish_copies_only_the_reader_schemas_with_their_docs(tmp_path):
             ("publication", "info"), ("publication", "metric_families"), ("reference", "tracked_competitors"),
         ]
         assert con.execute("select * from publication.metric_families").fetchall() == [
-            ("E", "Social engagement", ["E1", "E2"], ["x"], ["instagram"], ["facebook"]),
+            ("E", "Social engagement", ["E1", "E2"], ["x"], ["instagram"], ["facebook"], True, ["x__tweets"]),
+            ("R", "Response", ["R1"], ["zendesk"], [], [], False, []),
         ]
         assert con.execute("select count(*) from marts.engagement_daily").fetchone() == (5,)
         assert con.execute("select comment from duckdb_tables() where table_name = 'engagement_daily'").fetchone() == ("One row per day.",)
         assert con.execute(
             "select comment from duckdb_columns() where table_name = 'engagement_daily' and column_name = 'rate'"
         ).fetchone() == ("E8: interactions / posts / followers at day start.",)
-        assert con.execute("select dagster_run_id, published_at from publication.info").fetchone() == ("run-1", NIGHT_1)
+        assert con.execute("select dagster_run_id, published_at from publication.info").fetchone() == ("run-2", NIGHT_2)
+        assert con.execute("select unnest(stale_streams, recursive := true) from publication.info").fetchall() == [
+            ("x", "tweets", NIGHT_1, stale.reason)]
     assert not list(tmp_path.glob("*.publishing*"))
 
 

@@ -1,12 +1,20 @@
 """The file source: one asset per export entity (``raw/files__<entity>``, group ``files``),
-each importing its new files from ``PANTAU_IMPORT_DIR`` and gated by its suite as a
-blocking check.  Without ``PANTAU_IMPORT_DIR`` the assets import nothing and succeed;
-the raw tables exist either way, so staging always builds."""
+each importing its new files from ``PANTAU_IMPORT_DIR``, with the suite and freshness
+checks of every raw asset (see ``ingestion``): a rejected file leaves the entity stale,
+not the night blocked.  Without ``PANTAU_IMPORT_DIR`` the assets import nothing and
+succeed; the raw tables exist either way, so staging always builds."""
 
 import dagster as dg
 
 from extractors.files import ENTITIES, SOURCE, Entity, default_timezone, import_dir, import_entity
-from orchestration.defs.ingestion.definitions import SUITE_CHECK, raw_asset_key
+from extractors.landing.freshness import record_freshness
+from orchestration.defs.ingestion.definitions import (
+    SUITE_CHECK,
+    freshness_result,
+    raw_asset_key,
+    raw_check_specs,
+    stale_metadata,
+)
 from orchestration.resources import SourcesResource, WarehouseResource
 
 
@@ -18,14 +26,8 @@ def build_import_asset(entity: Entity) -> dg.AssetsDefinition:
         group_name=SOURCE.name,
         kinds={"python", "duckdb"},
         description=f"{entity.description} Imported from PANTAU_IMPORT_DIR ({entity.name}.csv, {entity.name}_*.jsonl...).",
-        check_specs=[
-            dg.AssetCheckSpec(
-                SUITE_CHECK,
-                asset=key,
-                blocking=True,
-                description="Every new file was read and passed the entity's suite; a rejected file is not committed.",
-            )
-        ],
+        check_specs=raw_check_specs(
+            key, "Every new file was read and passed the entity's suite; a rejected file is not committed."),
         metadata={"source": SOURCE.name, "stream": entity.name, "table": f"raw.{SOURCE.name}__{entity.name}"},
     )
     def _raw(context: dg.AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
@@ -34,6 +36,9 @@ def build_import_asset(entity: Entity) -> dg.AssetsDefinition:
         for outcome in outcomes:
             (context.log.warning if outcome.status == "rejected" else context.log.info)(outcome.describe())
         rejected = [o.describe() for o in outcomes if o.status == "rejected"]
+        # A rejected file is tried again next night; until then the entity lacks its rows.
+        stale = record_freshness(warehouse.path, context.run_id, SOURCE.name, entity.name,
+                                 "; ".join(rejected) if rejected else None)
         return dg.MaterializeResult(
             metadata={
                 "files": len(outcomes),
@@ -43,6 +48,7 @@ def build_import_asset(entity: Entity) -> dg.AssetsDefinition:
                 "records": sum(o.records for o in outcomes),
                 "quarantined": sum(o.quarantined for o in outcomes),
                 "batch_ids": [o.batch_id for o in outcomes if o.batch_id is not None],
+                **stale_metadata(stale),
             },
             check_results=[
                 dg.AssetCheckResult(
@@ -50,7 +56,8 @@ def build_import_asset(entity: Entity) -> dg.AssetsDefinition:
                     passed=not rejected,
                     severity=dg.AssetCheckSeverity.ERROR,
                     metadata={"failures": "; ".join(rejected) or "none"},
-                )
+                ),
+                freshness_result(stale),
             ],
         )
 

@@ -11,8 +11,9 @@ from typing import Any, Mapping
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from extractors.landing.warehouse import connect, ensure_raw_table
-from orchestration.lineage import load_manifest, raw_tables
+from extractors.landing.freshness import StaleStream, stale_streams
+from extractors.landing.warehouse import connect, ensure_raw_table, open_when_unlocked
+from orchestration.lineage import load_manifest, raw_inputs, raw_tables
 from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR, PipelineSettings
 
@@ -88,6 +89,27 @@ def prepare_raw_tables(warehouse: str) -> int:
     return len(missing)
 
 
+def night_stale_streams(warehouse: str, run_id: str) -> dict[str, StaleStream]:
+    """The raw tables (``<source>__<stream>``) this run left stale."""
+    with open_when_unlocked(warehouse, read_only=True) as con:
+        return {s.name: s for s in stale_streams(con, run_id)}
+
+
+def flag_stale_inputs(events, stale: dict[str, StaleStream]):
+    """dbt's events, each model's output carrying the stale raw tables it is built from: the model
+    builds (green) from their last committed batch, and says so (``stale_inputs``)."""
+    upstream = raw_inputs(load_manifest(MANIFEST))
+    for event in events:
+        unique_id = event.metadata.get("unique_id") if stale and isinstance(event, dg.Output) else None
+        inputs = sorted(t.name for t in upstream(unique_id.text) if t.name in stale) if unique_id else []
+        if inputs:
+            event = event.with_metadata({
+                **event.metadata,
+                "stale_inputs": dg.MetadataValue.md("\n".join(f"- {stale[name].describe()}" for name in inputs)),
+            })
+        yield event
+
+
 @dbt_assets(
     manifest=MANIFEST,
     project=PROJECT,
@@ -99,7 +121,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     made = prepare_raw_tables(warehouse.path)
     if made:
         context.log.info(f"created {made} empty raw tables for streams no load has written")
-    yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
+    stale = night_stale_streams(warehouse.path, context.run_id)
+    for s in stale.values():
+        context.log.warning(f"building from the last committed batch of {s.describe()}")
+    yield from flag_stale_inputs(dbt.cli(NIGHTLY_BUILD, context=context).stream(), stale)
 
 
 @dbt_assets(
@@ -109,8 +134,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     dagster_dbt_translator=PantauTranslator(),
     name="dbt_enriched_models",
 )
-def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(NIGHTLY_BUILD, context=context).stream()
+def dbt_enriched_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    yield from flag_stale_inputs(dbt.cli(NIGHTLY_BUILD, context=context).stream(),
+                                 night_stale_streams(warehouse.path, context.run_id))
 
 
 ASSETS = [dbt_models, dbt_enriched_models]
