@@ -78,28 +78,38 @@ business_hours as (
 
 -- Tickets ---------------------------------------------------------------------------
 
+-- Public ticket comments of Zendesk and of exports, with who wrote them (an exported
+-- comment says its author's role; every public comment of a ticket is exported).
 ticket_comment_roles as (
 
     select
+        'zendesk' as source,
         ticket_comments.ticket_id,
         ticket_comments.ticket_comment_id,
+        ticket_comments.author_id,
         ticket_comments.created_at_utc,
         -- An author Zendesk no longer lists is taken for the customer (agents are never deleted).
         coalesce(zendesk_users.is_agent, false) as is_agent,
     from ticket_comments
     left join zendesk_users on zendesk_users.user_id = ticket_comments.author_id
 
+    union all
+
+    select 'files', ticket_id, ticket_comment_id, author_id, created_at_utc, is_agent
+    from exported_comments
+
 ),
 
 ticket_first_customer_messages as (
 
     select
+        source,
         ticket_id,
         min(created_at_utc) as first_customer_message_at_utc,
         arg_min(ticket_comment_id, (created_at_utc, ticket_comment_id)) as first_customer_comment_id,
     from ticket_comment_roles
     where not is_agent
-    group by ticket_id
+    group by source, ticket_id
 
 ),
 
@@ -108,13 +118,16 @@ ticket_first_customer_messages as (
 ticket_first_replies as (
 
     select
+        roles.source,
         roles.ticket_id,
         min(roles.created_at_utc) as first_brand_reply_at_utc,
-        arg_min(roles.ticket_comment_id, (roles.created_at_utc, roles.ticket_comment_id)) as first_reply_comment_id,
+        arg_min(roles.author_id, (roles.created_at_utc, roles.ticket_comment_id)) as agent_id,
     from ticket_comment_roles as roles
-    inner join ticket_first_customer_messages as firsts on firsts.ticket_id = roles.ticket_id
+    inner join ticket_first_customer_messages as firsts
+        on firsts.source = roles.source
+        and firsts.ticket_id = roles.ticket_id
     where roles.is_agent and roles.created_at_utc >= firsts.first_customer_message_at_utc
-    group by roles.ticket_id
+    group by roles.source, roles.ticket_id
 
 ),
 
@@ -173,37 +186,14 @@ ticket_conversations as (
     left join ticket_metrics on ticket_metrics.ticket_id = tickets.ticket_id
     left join zendesk_users as agents on agents.user_id = tickets.assignee_id
     left join tickets_with_comments as commented on commented.ticket_id = tickets.ticket_id
-    left join ticket_first_customer_messages as firsts on firsts.ticket_id = tickets.ticket_id
-    left join ticket_first_replies as replies on replies.ticket_id = tickets.ticket_id
+    left join ticket_first_customer_messages as firsts
+        on firsts.source = 'zendesk'
+        and firsts.ticket_id = tickets.ticket_id
+    left join ticket_first_replies as replies
+        on replies.source = 'zendesk'
+        and replies.ticket_id = tickets.ticket_id
     left join ticket_incidents as incidents on incidents.ticket_id = tickets.ticket_id
     where tickets.status <> 'deleted'
-
-),
-
--- Exported tickets: every public comment is exported, with its author's role.
-
-exported_first_customer_messages as (
-
-    select
-        ticket_id,
-        min(created_at_utc) as first_customer_message_at_utc,
-        arg_min(ticket_comment_id, (created_at_utc, ticket_comment_id)) as first_customer_comment_id,
-    from exported_comments
-    where not is_agent
-    group by ticket_id
-
-),
-
-exported_first_replies as (
-
-    select
-        comments.ticket_id,
-        min(comments.created_at_utc) as first_brand_reply_at_utc,
-        arg_min(comments.author_id, (comments.created_at_utc, comments.ticket_comment_id)) as agent_id,
-    from exported_comments as comments
-    inner join exported_first_customer_messages as firsts on firsts.ticket_id = comments.ticket_id
-    where comments.is_agent and comments.created_at_utc >= firsts.first_customer_message_at_utc
-    group by comments.ticket_id
 
 ),
 
@@ -237,8 +227,12 @@ exported_ticket_conversations as (
         cast(null as varchar[]) as linked_incident_ids,
         false as is_complaint_ticket_type,
     from exported_tickets as tickets
-    left join exported_first_customer_messages as firsts on firsts.ticket_id = tickets.ticket_id
-    left join exported_first_replies as replies on replies.ticket_id = tickets.ticket_id
+    left join ticket_first_customer_messages as firsts
+        on firsts.source = 'files'
+        and firsts.ticket_id = tickets.ticket_id
+    left join ticket_first_replies as replies
+        on replies.source = 'files'
+        and replies.ticket_id = tickets.ticket_id
 
 ),
 
