@@ -91,6 +91,9 @@ class Night:
         self.lines: list[str] = []
         self.run_id = ""
         self.running = "-"
+        # A night that hangs is killed as the other nightly tests' subprocess timeouts would.
+        self.watchdog = threading.Timer(2400, os.killpg, (self.proc.pid, signal.SIGKILL))
+        self.watchdog.start()
 
     def run(self, arm: Callable[[str], float | None], kill: Kill) -> Kill:
         """Read the night's output; the first line for which ``arm`` returns a delay schedules
@@ -117,11 +120,19 @@ class Night:
                     timer = threading.Timer(delay, fire)
                     timer.start()
         self.proc.wait()
+        self.watchdog.cancel()
         if timer is not None:
             timer.cancel()
-        assert self.proc.returncode == -signal.SIGKILL, (
-            f"seed {SEED}: {kill}: the night was not killed (exit {self.proc.returncode})\n" + self.tail())
+        assert kill.trigger and self.proc.returncode == -signal.SIGKILL, (
+            f"seed {SEED}: {kill}: the night was not killed as planned (exit {self.proc.returncode})\n" + self.tail())
         return kill
+
+    def finish(self) -> int:
+        """Read the night's output to its end; its exit status."""
+        self.lines += self.proc.stdout
+        self.proc.wait()
+        self.watchdog.cancel()
+        return self.proc.returncode
 
     def tail(self) -> str:
         return "".join(self.lines[-60:])
@@ -240,9 +251,7 @@ def killed_nights(tiny_warehouse, tmp_path_factory):
         assert now == previous or now[1] == kill.run_id, f"{context}\npublication {now}: neither {previous} nor this night's"
         previous = now
     final = Night(workdir)
-    for line in final.proc.stdout:
-        final.lines.append(line)
-    assert final.proc.wait() == 0, f"seed {SEED}: " + "; ".join(map(str, kills)) + "\n" + final.tail()
+    assert final.finish() == 0, f"seed {SEED}: " + "; ".join(map(str, kills)) + "\n" + final.tail()
     print(f"\nseed {SEED}:", *kills, sep="\n  ")
     return workdir, kills
 
