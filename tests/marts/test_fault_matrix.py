@@ -24,14 +24,8 @@ import pytest
 from extractors.sources import all_sources
 from tests.extractors.sources.harness import load_all
 from tests.marts.conftest import build_warehouse
+from tests.marts.warehouse_diff import LOAD_TIME_COLUMNS, differences
 
-# Columns that say when or in which batch a row was read: a faulted night reads later and
-# in other batches, which is all that may differ (an API's snapshot of an account or of a
-# post's counts is taken when it is read).
-LOAD_COLUMNS = {
-    "batch_id", "extracted_at", "metrics_extracted_at", "loaded_through_at_utc", "imported_at_utc",
-    "snapshot_at_utc", "snapshot_at_local", "metrics_counted_at_utc",
-}
 COMPARED_SCHEMAS = ("staging", "core", "marts")
 
 SLOW = {"PANTAU_HTTP_READ_TIMEOUT_SECONDS": "0.5"}  # a 1.5 s stall is beyond it
@@ -43,39 +37,6 @@ TRANSPORT_FAULTS = {
 }
 ALL_FAULTS = ("rate_limit_every=10,rate_limit_wait_seconds=0,error_5xx_every=10,drop_every=10,"
               "slow_every=10,slow_seconds=1.5,duplicate_across_pages=true")
-
-
-def differing_tables(expected: Path, actual: Path) -> dict[str, tuple[int, int]]:
-    """Per table of COMPARED_SCHEMAS in ``expected``: (rows only there, rows only in ``actual``),
-    LOAD_COLUMNS left out; only tables that differ (a table missing in ``actual`` differs)."""
-    differ = {}
-    with duckdb.connect(str(expected), read_only=True) as con:
-        con.execute(f"attach '{actual}' as actual (read_only)")
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_catalog = current_database() and table_schema in ? order by all",
-            [list(COMPARED_SCHEMAS)],
-        ).fetchall()
-        for schema, table in tables:
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_catalog = current_database()"
-                " and table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
-                if c not in LOAD_COLUMNS]
-            select = ", ".join(f'"{c}"' for c in columns)
-            try:
-                only_expected, only_actual = con.execute(
-                    f"select (select count(*) from (select {select} from {schema}.{table}"
-                    f"   except all select {select} from actual.{schema}.{table})),"
-                    f" (select count(*) from (select {select} from actual.{schema}.{table}"
-                    f"   except all select {select} from {schema}.{table}))").fetchone()
-            except duckdb.Error as exc:
-                differ[f"{schema}.{table}"] = (-1, -1)
-                print(f"{schema}.{table}: {exc}")
-                continue
-            if only_expected or only_actual:
-                differ[f"{schema}.{table}"] = (only_expected, only_actual)
-    assert tables, f"no tables in {expected}"
-    return differ
 
 
 def landed(warehouse: Path, what: str = "record_key, record::varchar") -> dict[str, Counter]:
@@ -128,7 +89,7 @@ def test_a_transport_fault_alone_lands_the_calm_records(fault, calm_raw, sandbox
 def test_a_faulted_night_publishes_the_calm_marts(faults, tiny_warehouse, tmp_path):
     """Every stream commits (exit code 0: nothing stale) and every table equals the calm night's."""
     warehouse = build_warehouse(tmp_path, "tiny", SLOW, faults=faults)
-    assert differing_tables(tiny_warehouse, warehouse) == {}
+    assert differences(warehouse, tiny_warehouse, COMPARED_SCHEMAS, LOAD_TIME_COLUMNS) == []
     assert (tmp_path / "pantau_published.duckdb").exists()
 
 

@@ -32,6 +32,7 @@ import pytest
 
 from orchestration.settings import REPO_ROOT
 from tests.conftest import TEST_ANCHOR
+from tests.marts.warehouse_diff import LOAD_TIME_COLUMNS, differences
 
 SEED = int(os.environ.get("PANTAU_KILL_SEED") or random.SystemRandom().randrange(2**32))
 
@@ -40,16 +41,6 @@ STEP_EVENT = re.compile(r" - nightly - (?P<run>[0-9a-f-]{36}) - \d+ - (?P<step>\
 # dbt's own progress line, streamed through the dbt step: "k of N START sql table model ...".
 DBT_NODE_START = re.compile(r"^(?P<k>\d+) of (?P<n>\d+) START ")
 
-# Columns whose values depend on when a load ran, not on what the APIs said: the batch a
-# record landed in (batch ids keep counting across killed nights), its extraction instant
-# (the run's clock plus the time the night had spent, so a rerun stamps other sub-seconds),
-# and what dbt derives from that instant: an account or post snapshot's time (snapshot_at_*,
-# metrics_*), the incremental facts' import/load watermarks. The sentiment's scored_at never
-# leaves the enrichment schema.
-LOAD_TIME_COLUMNS = frozenset({
-    "batch_id", "extracted_at", "metrics_extracted_at", "metrics_counted_at_utc",
-    "snapshot_at_utc", "snapshot_at_local", "imported_at_utc", "loaded_through_at_utc",
-})
 # A publication is identified by the run that made it; its instant is the pinned clock.
 PUBLICATION_RUN_COLUMNS = frozenset({"published_at", "dagster_run_id"})
 
@@ -197,36 +188,6 @@ def publication_of(published: Path) -> tuple:
         rows = sum(con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in found)
     assert (len(found), rows) == (tables, total_rows), f"{published}: {len(found)} tables, {rows} rows; info says {info}"
     return published_at, run_id
-
-
-def tables(path: Path, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?)) order by all",
-            [list(schemas)],
-        ).fetchall()
-
-
-def differences(mine: Path, clean: Path, schemas: tuple[str, ...], ignored: frozenset[str]) -> list[str]:
-    """Tables of ``schemas`` that are not the same multiset of rows in both files, over every
-    column but ``ignored``; and tables only one of the files has."""
-    found = []
-    ours, theirs = tables(mine, schemas), tables(clean, schemas)
-    found += [f"{s}.{t}: only after the kills" for s, t in sorted(set(ours) - set(theirs))]
-    found += [f"{s}.{t}: only in the clean night" for s, t in sorted(set(theirs) - set(ours))]
-    with duckdb.connect(str(mine), read_only=True) as con:
-        con.execute(f"attach '{clean}' as clean (read_only)")
-        for schema, table in sorted(set(ours) & set(theirs)):
-            columns = [c for (c,) in con.execute(
-                "select column_name from duckdb_columns() where database_name = current_database()"
-                " and schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()]
-            kept = ", ".join(f'"{c}"' for c in columns if c not in ignored)
-            name = f'"{schema}"."{table}"'
-            extra = con.execute(f"select count(*) from (select {kept} from {name} except all select {kept} from clean.{name})").fetchone()[0]
-            missing = con.execute(f"select count(*) from (select {kept} from clean.{name} except all select {kept} from {name})").fetchone()[0]
-            if extra or missing:
-                found.append(f"{schema}.{table}: {extra} rows only after the kills, {missing} only in the clean night")
-    return found
 
 
 @pytest.fixture(scope="module")
