@@ -273,7 +273,14 @@ class XNextToken(Paginator):
 
 @dataclass(frozen=True)
 class StripeStartingAfter(Paginator):
-    """Stripe lists: while ``has_more``, ``starting_after`` = id of the last object in ``data``."""
+    """Stripe lists: while ``has_more``, ``starting_after`` = id of the last object in ``data``.
+
+    The last object *with* an id: a malformed last object (no id; quarantined by the
+    load) must not drop the parameter, which would ask for the first page again, for
+    ever. The next page then starts a little earlier and repeats what it already gave
+    (the load keeps one of each). A page with no id at all, or a cursor that does not
+    move, fails the stream instead of looping.
+    """
 
     limit: int = 100
 
@@ -285,7 +292,13 @@ class StripeStartingAfter(Paginator):
             yield Fetched(request, records)
             if _body_at(body, "has_more") is not True or not records:
                 return
-            request = request.with_params(starting_after=_body_at(records[-1], "id"))
+            cursor = next((rid for rid in (_body_at(r, "id") for r in reversed(records)) if rid), None)
+            if cursor is None or cursor == request.params.get("starting_after"):
+                raise transport.fail(
+                    request, "has_more is true but the page has no object id to continue after"
+                    if cursor is None else f"has_more is true but the page ends at the same object ({cursor}) again"
+                )
+            request = request.with_params(starting_after=cursor)
 
 
 @dataclass(frozen=True)

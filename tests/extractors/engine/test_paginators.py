@@ -224,6 +224,35 @@ def test_stripe_starting_after(server: FixtureServer, fake_time: FakeTime) -> No
     assert [r.query for r in server.received] == [{"limit": "2"}, {"limit": "2", "starting_after": "cus_A2"}]
 
 
+def test_stripe_starting_after_skips_a_last_object_without_id(server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN a page whose last object lost its id WHEN walked THEN the next page starts after the last
+    object that has one (not from the first page again, which looped for ever)."""
+    stream = Stream("customers", "/v1/customers", paginator=StripeStartingAfter(limit=2))
+    server.route("GET", stream.path, Reply(200, body={"data": [{"id": "cus_A3"}], "has_more": False}),
+                 match=lambda r: r.query.get("starting_after") == "cus_A1")
+    server.route("GET", stream.path, Reply(200, body={"data": [{"id": "cus_A1"}, {"name": "no id"}], "has_more": True}))
+    pages, _ = run_stream(make_source(server.url, stream), stream, fake_time)
+    assert [len(p.records) for p in pages] == [2, 1]
+    assert [r.query for r in server.received] == [{"limit": "2"}, {"limit": "2", "starting_after": "cus_A1"}]
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        pytest.param({"data": [{"name": "no id"}], "has_more": True}, "no object id", id="no-id-on-the-page"),
+        pytest.param({"data": [{"id": "cus_A1"}], "has_more": True}, r"same object \(cus_A1\) again", id="cursor-stuck"),
+    ],
+)
+def test_stripe_starting_after_fails_rather_than_loop(page, reason, server: FixtureServer, fake_time: FakeTime) -> None:
+    """GIVEN has_more with no id to continue after, or a page that ends where the last one did
+    WHEN walked THEN the stream fails naming why, after at most two requests."""
+    stream = Stream("customers", "/v1/customers", paginator=StripeStartingAfter(limit=2))
+    server.route("GET", stream.path, Reply(200, body=page))
+    with pytest.raises(ExtractionError, match=reason):
+        run_stream(make_source(server.url, stream), stream, fake_time)
+    assert len(server.received) <= 2
+
+
 @pytest.mark.parametrize(
     ("replies", "expected_offsets"),
     [
