@@ -98,9 +98,11 @@ def test_bad_records_are_quarantined_and_counted_never_silent(tiny_warehouse, tm
     and records gain a field and lose another. A raw table missing records of the calm
     night lost no more than its batches quarantined (audit.load_batches, one row each in
     audit.quarantined_records with the reason), or its batch was rejected whole (a stale
-    stream); a table whose batches quarantined nothing has every calm record."""
+    stream); a table whose batches quarantined nothing has every calm record. On tiny the
+    quarantined HubSpot contacts orphan their deals, so dbt's relationships tests stop the
+    publication (exit code 1): the readers' marts do not change either."""
     warehouse = build_warehouse(tmp_path, "tiny", faults="malformed_every=25,corrupt_every=25,schema_drift=true",
-                                returncodes=(0, 3))
+                                returncodes=(0, 1, 3))
     calm = landed(tiny_warehouse, "record_key")
     bad = landed(warehouse, "record_key")
     with duckdb.connect(str(warehouse), read_only=True) as con:
